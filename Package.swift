@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+// Cinnabar: a Redis-compatible in-memory data store.
+// Targets follow the layers in docs/architecture.md: protocol → storage → commands → network server → executable.
+import PackageDescription
+
+/// Runtime exclusivity checks cost 30–50 % of user-space instructions per request on the hot path
+/// (../shared/PERFORMANCE.md); the single-event-loop design already rules out concurrent access.
+let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "Cinnabar",
+    products: [
+        .executable(name: "cinnabar-server", targets: ["cinnabar-server"]),
+        .library(name: "CinnabarServer", targets: ["CinnabarServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+    ],
+    targets: [
+        // MARK: - Targets
+        .target(
+            name: "CinnabarRESP",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: hotPathSettings
+        ),
+        .target(
+            name: "CinnabarStorage",
+            swiftSettings: hotPathSettings
+        ),
+        .target(name: "CCinnabarShims"),
+        .target(
+            name: "CinnabarCommands",
+            dependencies: [
+                "CinnabarRESP", "CinnabarStorage", "CCinnabarShims",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: hotPathSettings
+        ),
+        .target(
+            name: "CinnabarServer",
+            dependencies: [
+                "CinnabarCommands", "CinnabarRESP", "CinnabarStorage", "CCinnabarShims",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: hotPathSettings
+        ),
+        .executableTarget(
+            name: "cinnabar-server",
+            dependencies: ["CinnabarServer"],
+            swiftSettings: hotPathSettings
+        ),
+        // MARK: - Tests
+        .testTarget(name: "CinnabarRESPTests", dependencies: ["CinnabarRESP"]),
+        .testTarget(name: "CinnabarStorageTests", dependencies: ["CinnabarStorage"]),
+        .testTarget(name: "CinnabarCommandsTests", dependencies: ["CinnabarCommands"]),
+        .testTarget(name: "CinnabarIntegrationTests", dependencies: ["CinnabarServer"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,15 @@
+// Thin C shims for glibc facilities Swift's Glibc module does not export: malloc statistics (INFO memory,
+// MEMORY STATS) and malloc_trim (MEMORY PURGE), and per-thread CPU usage (INFO cpu).
+#ifndef CCINNABAR_SHIMS_H
+#define CCINNABAR_SHIMS_H
+#include <stddef.h>
+
+/// Bytes currently allocated by malloc (in-use chunks of all arenas plus mmapped blocks).
+size_t cinnabar_malloc_used(void);
+/// Bytes the arenas obtained from the system (allocated plus free chunks) plus mmapped blocks.
+size_t cinnabar_malloc_active(void);
+/// Returns free memory at the top of the heap and in arenas to the system; 1 if any was released.
+int cinnabar_malloc_trim(void);
+/// CPU time of the calling thread, in microseconds (user and system).
+void cinnabar_thread_cpu(long long *user_us, long long *sys_us);
+#endif

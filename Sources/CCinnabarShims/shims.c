@@ -1,0 +1,23 @@
+#define _GNU_SOURCE
+#include "CCinnabarShims.h"
+#include <malloc.h>
+#include <sys/resource.h>
+
+size_t cinnabar_malloc_used(void) {
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+}
+
+size_t cinnabar_malloc_active(void) {
+    struct mallinfo2 mi = mallinfo2();
+    return mi.arena + mi.hblkhd;
+}
+
+int cinnabar_malloc_trim(void) { return malloc_trim(0); }
+
+void cinnabar_thread_cpu(long long *user_us, long long *sys_us) {
+    struct rusage ru;
+    getrusage(RUSAGE_THREAD, &ru);
+    *user_us = (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
+    *sys_us = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
+}

@@ -1,0 +1,62 @@
+// One client connection's state as the command layer sees it: protocol version, selected database,
+// authentication, names, reply mode, and the output buffer replies are written into. The transport (the NIO
+// server, or a test) owns the socket and tells the client how to close it; commands never touch I/O.
+// SPDX-License-Identifier: BSD-3-Clause
+import NIOCore
+
+public enum ClientReplyMode: Sendable { case on, off, skipNext, skipThis }
+
+public final class Client {
+    public let id: Int
+    /// "ip:port" of the peer and of the local socket (CLIENT LIST addr/laddr).
+    public var address: String
+    public var localAddress: String
+    public var fd: Int32
+    public var name: [UInt8] = []
+    public var libraryName: [UInt8] = []
+    public var libraryVersion: [UInt8] = []
+    public var protocolVersion = 2
+    @inlinable public var resp3: Bool { protocolVersion == 3 }
+    public var databaseIndex = 0
+    public var authenticated: Bool
+    public var user = "default"
+    public var replyMode: ClientReplyMode = .on
+    public var noEvict = false
+    public var noTouch = false
+    /// Set by QUIT and CLIENT KILL on self: close once the pending replies are written.
+    public var closeAfterReply = false
+    public var isMonitor = false
+    /// Replies are appended here and flushed by the transport after a batch of commands.
+    public var out: ByteBuffer
+    public let createdAt: Int64  // Unix ms
+    public var lastInteraction: Int64  // Unix ms
+    public var lastCommand = "NULL"
+    /// Bytes waiting in the query buffer (CLIENT LIST qbuf), maintained by the transport.
+    public var queryBufferLength = 0
+    /// Set by the transport: closes the connection (CLIENT KILL, timeouts, SHUTDOWN).
+    public var closeConnection: (() -> Void)?
+    /// Set by the transport for MONITOR: writes a line to this client and flushes.
+    public var sendAsync: ((ByteBuffer) -> Void)?
+
+    public init(id: Int, address: String, localAddress: String, fd: Int32, authenticated: Bool, now: Int64,
+                allocator: ByteBufferAllocator = ByteBufferAllocator()) {
+        self.id = id
+        self.address = address
+        self.localAddress = localAddress
+        self.fd = fd
+        self.authenticated = authenticated
+        self.createdAt = now
+        self.lastInteraction = now
+        self.out = allocator.buffer(capacity: 16 * 1024)
+    }
+
+    /// The flags field of CLIENT LIST.
+    var flagString: String {
+        var f = ""
+        if isMonitor { f += "O" }
+        if closeAfterReply { f += "c" }
+        if noEvict { f += "e" }
+        if noTouch { f += "T" }
+        return f.isEmpty ? "N" : f
+    }
+}

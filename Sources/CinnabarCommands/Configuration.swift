@@ -1,0 +1,220 @@
+// Server configuration: every parameter redis.conf, the command line and CONFIG GET/SET know, described once in a
+// table (name, aliases, type, default, bounds, mutability), with typed fields for the values the hot path reads.
+// Values are validated and reported the way Redis 7.2 does (memory units, yes/no booleans, enums in lowercase,
+// the exact CONFIG SET error texts). Parameters whose subsystem does not exist yet are accepted and reported so
+// that clients and the Redis test suite can set and read them.
+// SPDX-License-Identifier: BSD-3-Clause
+import CinnabarStorage
+
+public struct ConfigError: Error, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// How a parameter's value is parsed and printed.
+public enum ConfigKind: Sendable {
+    case bool
+    case integer(min: Int, max: Int)
+    /// A byte amount accepting units (1k, 5mb, 1gb); printed as plain bytes.
+    case memory(min: Int, max: Int)
+    case enumeration([String])
+    /// Several space-separated enum flags (e.g. `oom-score-adj` modes); not needed yet.
+    case string
+    /// Several words (save, bind, client-output-buffer-limit): validated by the parameter's own function.
+    case special(validate: @Sendable ([String]) -> String?)
+}
+
+public struct ConfigParameter: Sendable {
+    public let name: String
+    public let aliases: [String]
+    public let kind: ConfigKind
+    public let defaultValue: String
+    /// Cannot be changed with CONFIG SET (only at startup).
+    public let immutable: Bool
+    /// Only with enable-protected-configs (Redis 7 protects dir, dbfilename and friends).
+    public let protected: Bool
+
+    init(_ name: String, _ kind: ConfigKind, _ defaultValue: String, aliases: [String] = [],
+         immutable: Bool = false, protected: Bool = false) {
+        self.name = name
+        self.aliases = aliases
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.immutable = immutable
+        self.protected = protected
+    }
+}
+
+public final class Configuration {
+    public static let parameters: [ConfigParameter] = ConfigurationTable.all
+    static let byName: [String: Int] = {
+        var d: [String: Int] = [:]
+        for (i, p) in parameters.enumerated() {
+            d[p.name] = i
+            for a in p.aliases { d[a] = i }
+        }
+        return d
+    }()
+
+    /// Current values in the form CONFIG GET reports them, by canonical name.
+    public private(set) var values: [String: String] = [:]
+
+    // Typed values the server reads on hot paths or often.
+    public private(set) var port = 6379
+    public private(set) var bind: [String] = ["127.0.0.1", "-::1"]
+    public private(set) var unixSocket: String?
+    public private(set) var requirePass: String?
+    public private(set) var databases = 16
+    public private(set) var maxClients = 10000
+    public private(set) var timeoutSeconds = 0
+    public private(set) var tcpKeepAlive = 300
+    public private(set) var tcpBacklog = 511
+    public private(set) var hz = 10
+    public private(set) var dynamicHz = true
+    public private(set) var protoMaxBulkLen = 512 * 1024 * 1024
+    public private(set) var clientQueryBufferLimit = 1024 * 1024 * 1024
+    public private(set) var enableDebugCommand = "no"
+    public private(set) var protectedMode = true
+    public private(set) var slowlogLogSlowerThan: Int64 = 10000
+    public private(set) var slowlogMaxLen = 128
+    public private(set) var activeExpireEffort = 1
+    public private(set) var logLevel = "notice"
+    public private(set) var logFile = ""
+    public private(set) var latencyMonitorThreshold = 0
+
+    public init() {
+        for p in Configuration.parameters { values[p.name] = p.defaultValue }
+        for p in Configuration.parameters { applyTyped(p.name) }
+    }
+
+    public static func parameter(named name: String) -> ConfigParameter? {
+        byName[name.lowercased()].map { parameters[$0] }
+    }
+
+    public func get(_ name: String) -> String? {
+        Configuration.parameter(named: name).flatMap { values[$0.name] }
+    }
+
+    /// Validates and sets a parameter from its words; `startup` allows immutable ones.
+    public func set(_ name: String, _ words: [String], startup: Bool) throws(ConfigError) {
+        guard let p = Configuration.parameter(named: name) else { throw ConfigError("Bad directive or wrong number of arguments") }
+        if p.immutable && !startup { throw ConfigError("can't set immutable config") }
+        if p.protected && !startup && values["enable-protected-configs"] == "no" {
+            throw ConfigError("can't set protected config")
+        }
+        let normalized = try normalize(p, words)
+        values[p.name] = normalized
+        applyTyped(p.name)
+    }
+
+    /// Checks a value without setting it (CONFIG SET validates every pair before applying any).
+    public func validate(_ name: String, _ words: [String]) throws(ConfigError) -> String {
+        guard let p = Configuration.parameter(named: name) else { throw ConfigError("Bad directive or wrong number of arguments") }
+        return try normalize(p, words)
+    }
+
+    func normalize(_ p: ConfigParameter, _ words: [String]) throws(ConfigError) -> String {
+        switch p.kind {
+        case .bool:
+            guard words.count == 1 else { throw ConfigError("wrong number of arguments") }
+            switch words[0].lowercased() {
+            case "yes": return "yes"
+            case "no": return "no"
+            default: throw ConfigError("argument must be 'yes' or 'no'")
+            }
+        case let .integer(min, max):
+            guard words.count == 1 else { throw ConfigError("wrong number of arguments") }
+            guard let v = Int(words[0]) else { throw ConfigError("argument couldn't be parsed into an integer") }
+            guard v >= min && v <= max else { throw ConfigError("argument must be between \(min) and \(max) inclusive") }
+            return String(v)
+        case let .memory(min, max):
+            guard words.count == 1 else { throw ConfigError("wrong number of arguments") }
+            guard let v = Configuration.parseMemory(words[0]) else {
+                throw ConfigError("argument must be a memory value")
+            }
+            guard v >= min && v <= max else { throw ConfigError("argument must be between \(min) and \(max) inclusive") }
+            return String(v)
+        case let .enumeration(options):
+            guard words.count == 1 else { throw ConfigError("wrong number of arguments") }
+            let w = words[0].lowercased()
+            guard options.contains(w) else {
+                throw ConfigError("argument(s) must be one of the following: " + options.joined(separator: ", "))
+            }
+            return w
+        case .string:
+            guard words.count == 1 else { throw ConfigError("wrong number of arguments") }
+            return words[0]
+        case let .special(validate):
+            if let problem = validate(words) { throw ConfigError(problem) }
+            return words.joined(separator: " ")
+        }
+    }
+
+    /// Redis's memtoull: a number with an optional unit b, k, kb, m, mb, g, gb (case-insensitive).
+    public static func parseMemory(_ s: String) -> Int? {
+        let lower = s.lowercased()
+        let units: [(String, Int)] = [
+            ("gb", 1024 * 1024 * 1024), ("mb", 1024 * 1024), ("kb", 1024), ("g", 1_000_000_000),
+            ("m", 1_000_000), ("k", 1000), ("b", 1),
+        ]
+        for (u, mul) in units where lower.hasSuffix(u) {
+            guard let n = Int(lower.dropLast(u.count)), n >= 0 else { return nil }
+            return n.multipliedReportingOverflow(by: mul).overflow ? nil : n * mul
+        }
+        guard let n = Int(lower) else { return nil }
+        return n
+    }
+
+    private func applyTyped(_ name: String) {
+        let v = values[name] ?? ""
+        switch name {
+        case "port": port = Int(v) ?? port
+        case "bind": bind = v.split(separator: " ").map(String.init)
+        case "unixsocket": unixSocket = v.isEmpty ? nil : v
+        case "requirepass": requirePass = v.isEmpty ? nil : v
+        case "databases": databases = Int(v) ?? databases
+        case "maxclients": maxClients = Int(v) ?? maxClients
+        case "timeout": timeoutSeconds = Int(v) ?? timeoutSeconds
+        case "tcp-keepalive": tcpKeepAlive = Int(v) ?? tcpKeepAlive
+        case "tcp-backlog": tcpBacklog = Int(v) ?? tcpBacklog
+        case "hz": hz = Int(v) ?? hz
+        case "dynamic-hz": dynamicHz = v == "yes"
+        case "proto-max-bulk-len": protoMaxBulkLen = Int(v) ?? protoMaxBulkLen
+        case "client-query-buffer-limit": clientQueryBufferLimit = Int(v) ?? clientQueryBufferLimit
+        case "enable-debug-command": enableDebugCommand = v
+        case "protected-mode": protectedMode = v == "yes"
+        case "slowlog-log-slower-than": slowlogLogSlowerThan = Int64(v) ?? slowlogLogSlowerThan
+        case "slowlog-max-len": slowlogMaxLen = Int(v) ?? slowlogMaxLen
+        case "active-expire-effort": activeExpireEffort = Int(v) ?? activeExpireEffort
+        case "loglevel": logLevel = v
+        case "logfile": logFile = v
+        case "latency-monitor-threshold": latencyMonitorThreshold = Int(v) ?? 0
+        default: break
+        }
+    }
+
+    /// The configuration as redis.conf lines, in table order (CONFIG REWRITE of a file with no such line).
+    public func renderedLines(onlyChanged: Bool) -> [String] {
+        var lines: [String] = []
+        for p in Configuration.parameters {
+            let v = values[p.name] ?? ""
+            if onlyChanged && v == p.defaultValue { continue }
+            lines.append("\(p.name) \(Configuration.quoteIfNeeded(v, kind: p.kind))")
+        }
+        return lines
+    }
+
+    static func quoteIfNeeded(_ v: String, kind: ConfigKind) -> String {
+        if case .special = kind { return v.isEmpty ? "\"\"" : v }
+        if v.isEmpty || v.contains(" ") || v.contains("\"") {
+            return "\"" + v.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"") + "\""
+        }
+        return v
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ a: String, _ b: String) -> String {
+        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+    }
+}

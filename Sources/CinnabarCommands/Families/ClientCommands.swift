@@ -1,0 +1,299 @@
+// CLIENT subcommands (Redis's networking.c clientCommand): identity (ID, SETNAME, GETNAME, SETINFO, INFO, LIST),
+// control (KILL with all filters, PAUSE/UNPAUSE, REPLY, NO-EVICT, NO-TOUCH) and TRACKINGINFO/GETREDIR, which
+// report "off" until client-side caching exists.
+// SPDX-License-Identifier: BSD-3-Clause
+import CinnabarStorage
+
+enum ClientCommands {
+    static func sub(_ name: String, _ arity: Int, _ flags: CommandFlags = [], summary: String = "", since: String = "2.4.0",
+                    _ handler: @escaping CommandHandler) -> CommandSpec {
+        CommandSpec(name, arity: arity, flags: flags.union([.noScript, .loading, .stale]), acl: ["@connection"],
+                    group: "connection", summary: summary, since: since, handler: handler)
+    }
+
+    static let specs: [CommandSpec] = [
+        CommandSpec(container: "client", group: "connection", summary: "A container for client connection commands.",
+                    subcommands: [
+            sub("id", 2, summary: "Returns the unique client ID of the connection.", since: "5.0.0") { c throws(CommandError) in
+                c.integer(c.client.id)
+            },
+            sub("setname", 3, summary: "Sets the connection name.", setname),
+            sub("getname", 2, summary: "Returns the name of the connection.") { c throws(CommandError) in
+                c.client.name.isEmpty ? c.null() : c.bulk(c.client.name)
+            },
+            sub("setinfo", 4, summary: "Sets information specific to the client or connection.", since: "7.2.0", setinfo),
+            sub("info", 2, summary: "Returns information about the connection.", since: "6.2.0") { c throws(CommandError) in
+                c.verbatim(describe(c.server, c.client) + "\n")
+            },
+            sub("list", -2, [.admin], summary: "Lists open connections.", list),
+            sub("kill", -3, [.admin], summary: "Terminates open connections.", kill),
+            sub("pause", -3, [.admin], summary: "Suspends commands processing.", since: "3.0.0", pause),
+            sub("unpause", 2, [.admin], summary: "Resumes processing commands from paused clients.", since: "6.2.0") {
+                c throws(CommandError) in
+                c.server.unpause()
+                c.ok()
+            },
+            sub("reply", 3, summary: "Instructs the server whether to reply to commands.", since: "3.2.0", reply),
+            sub("no-evict", 3, [.admin], summary: "Sets the client eviction mode of the connection.", since: "7.0.0") {
+                c throws(CommandError) in
+                c.client.noEvict = try onOff(c, 2)
+                c.ok()
+            },
+            sub("no-touch", 3, summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
+                since: "7.2.0") { c throws(CommandError) in
+                c.client.noTouch = try onOff(c, 2)
+                c.ok()
+            },
+            sub("trackinginfo", 2, summary: "Returns information about server-assisted client-side caching for the connection.",
+                since: "6.2.0", trackinginfo),
+            sub("getredir", 2, summary: "Returns the client ID to which the connection's tracking notifications are redirected.",
+                since: "6.0.0") { c throws(CommandError) in c.integer(-1) },
+            sub("help", 2, summary: "Returns helpful text about the different subcommands.", since: "5.0.0", help),
+        ]),
+    ]
+
+    static func onOff(_ c: CommandContext, _ i: Int) throws(CommandError) -> Bool {
+        if argEquals(c.args[i], "ON") { return true }
+        if argEquals(c.args[i], "OFF") { return false }
+        throw .syntax
+    }
+
+    static func validateName(_ name: UnsafeRawBufferPointer) throws(CommandError) {
+        for b in name where b < 33 || b > 126 {
+            throw .err("Client names cannot contain spaces, newlines or special characters.")
+        }
+    }
+
+    static func setname(_ c: CommandContext) throws(CommandError) {
+        try validateName(c.args[2])
+        c.client.name = Array(c.args[2])
+        c.ok()
+    }
+
+    static func setinfo(_ c: CommandContext) throws(CommandError) {
+        let attr = c.args[2]
+        let isName = argEquals(attr, "LIB-NAME")
+        guard isName || argEquals(attr, "LIB-VER") else { throw .err("Unrecognized option '\(c.args.string(2))'") }
+        for b in c.args[3] where b < 33 || b > 126 {
+            throw .err("\(c.args.string(2)) cannot contain spaces, newlines or special characters.")
+        }
+        if isName { c.client.libraryName = Array(c.args[3]) } else { c.client.libraryVersion = Array(c.args[3]) }
+        c.ok()
+    }
+
+    /// One CLIENT LIST / CLIENT INFO line, with Redis 7.2's fields in Redis's order.
+    static func describe(_ server: Server, _ client: Client) -> String {
+        let nowSeconds = server.keyspace.clock.readMilliseconds() / 1000
+        let name = String(decoding: client.name, as: UTF8.self)
+        let qbuf = client.queryBufferLength
+        let obl = client.out.readableBytes
+        return "id=\(client.id) addr=\(client.address) laddr=\(client.localAddress) fd=\(client.fd) name=\(name)"
+            + " age=\(nowSeconds - client.createdAt / 1000) idle=\(nowSeconds - client.lastInteraction / 1000)"
+            + " flags=\(client.flagString) db=\(client.databaseIndex) sub=0 psub=0 ssub=0 multi=-1"
+            + " qbuf=\(qbuf) qbuf-free=\(qbuf > 0 ? 16384 : 0) argv-mem=0 multi-mem=0 rbs=16384 rbp=\(obl)"
+            + " obl=\(obl) oll=0 omem=0 tot-mem=\(16384 + 1024 + qbuf) events=r cmd=\(client.lastCommand)"
+            + " user=\(client.user) redir=-1 resp=\(client.protocolVersion)"
+            + " lib-name=\(String(decoding: client.libraryName, as: UTF8.self))"
+            + " lib-ver=\(String(decoding: client.libraryVersion, as: UTF8.self))"
+    }
+
+    static func clientType(_ client: Client) -> String {
+        client.isMonitor ? "replica" : "normal"
+    }
+
+    static func isValidType(_ t: String) -> Bool {
+        ["normal", "slave", "replica", "master", "pubsub"].contains(t)
+    }
+
+    static func list(_ c: CommandContext) throws(CommandError) {
+        var selected = c.server.clients.values.sorted { $0.id < $1.id }
+        if c.args.count == 4 && argEquals(c.args[2], "TYPE") {
+            let t = c.args.string(3).lowercased()
+            guard isValidType(t) else { throw .err("Unknown client type '\(c.args.string(3))'") }
+            let wanted = t == "slave" ? "replica" : t
+            selected = selected.filter { clientType($0) == wanted }
+        } else if c.args.count > 3 && argEquals(c.args[2], "ID") {
+            var ids = Set<Int>()
+            for i in 3..<c.args.count {
+                guard let id = parseInt64(c.args[i]), id > 0 else { throw .err("Invalid client ID") }
+                ids.insert(Int(id))
+            }
+            selected = selected.filter { ids.contains($0.id) }
+        } else if c.args.count != 2 {
+            throw .syntax
+        }
+        var text = ""
+        for client in selected { text += describe(c.server, client) + "\n" }
+        c.verbatim(text)
+    }
+
+    static func kill(_ c: CommandContext) throws(CommandError) {
+        var address: String? = nil
+        var localAddress: String? = nil
+        var type: String? = nil
+        var id: Int? = nil
+        var user: String? = nil
+        var skipMe = true
+        let oldStyle = c.args.count == 3
+        if oldStyle {
+            address = c.args.string(2)
+            skipMe = false
+        } else {
+            var i = 2
+            while i < c.args.count {
+                guard i + 1 < c.args.count else { throw .syntax }
+                let opt = c.args[i]
+                if argEquals(opt, "ID") {
+                    guard let v = parseInt64(c.args[i + 1]) else { throw .notInteger }
+                    guard v >= 1 else { throw .err("client-id should be greater than 0") }
+                    id = Int(v)
+                } else if argEquals(opt, "TYPE") {
+                    let t = c.args.string(i + 1).lowercased()
+                    guard isValidType(t) else { throw .err("Unknown client type '\(c.args.string(i + 1))'") }
+                    type = t == "slave" ? "replica" : t
+                } else if argEquals(opt, "ADDR") {
+                    address = c.args.string(i + 1)
+                } else if argEquals(opt, "LADDR") {
+                    localAddress = c.args.string(i + 1)
+                } else if argEquals(opt, "USER") {
+                    let u = c.args.string(i + 1)
+                    guard u == "default" else { throw .err("No such user '\(u)'") }
+                    user = u
+                } else if argEquals(opt, "SKIPME") {
+                    if argEquals(c.args[i + 1], "YES") { skipMe = true }
+                    else if argEquals(c.args[i + 1], "NO") { skipMe = false }
+                    else { throw .syntax }
+                } else {
+                    throw .syntax
+                }
+                i += 2
+            }
+        }
+        var killed = 0
+        for client in c.server.clients.values.sorted(by: { $0.id < $1.id }) {
+            if let address, client.address != address { continue }
+            if let localAddress, client.localAddress != localAddress { continue }
+            if let type, clientType(client) != type { continue }
+            if let id, client.id != id { continue }
+            if let user, client.user != user { continue }
+            if client === c.client && skipMe { continue }
+            if client === c.client {
+                client.closeAfterReply = true
+            } else {
+                client.closeConnection?()
+                c.server.disconnect(client)
+            }
+            killed += 1
+        }
+        if oldStyle {
+            guard killed > 0 else { throw .err("No such client") }
+            c.ok()
+        } else {
+            c.integer(killed)
+        }
+    }
+
+    static func pause(_ c: CommandContext) throws(CommandError) {
+        var kind = ClientPauseKind.all
+        if c.args.count == 4 {
+            if argEquals(c.args[3], "WRITE") { kind = .write }
+            else if !argEquals(c.args[3], "ALL") { throw .err("CLIENT PAUSE mode must be WRITE or ALL") }
+        } else if c.args.count > 4 {
+            throw .syntax
+        }
+        guard let timeout = parseInt64(c.args[2]) else { throw .err("timeout is not an integer or out of range") }
+        guard timeout >= 0 else { throw .err("timeout is negative") }
+        let now = c.keyspace.clock.readMilliseconds()
+        guard timeout <= Int64.max - now else { throw .err("timeout is out of range") }
+        let until = now + timeout
+        // A second pause can extend but not shorten, and ALL wins over WRITE (pauseClients).
+        let server = c.server
+        if server.pause.kind == .none || until > server.pause.until { server.pause.until = until }
+        if server.pause.kind != .all { server.pause.kind = kind }
+        // While paused for writes, keys do not expire (a paused primary must not change the dataset).
+        c.keyspace.isExpiryPaused = true
+        c.ok()
+    }
+
+    static func reply(_ c: CommandContext) throws(CommandError) {
+        if argEquals(c.args[2], "ON") {
+            c.client.replyMode = .on
+            c.ok()
+        } else if argEquals(c.args[2], "OFF") {
+            c.client.replyMode = .off
+        } else if argEquals(c.args[2], "SKIP") {
+            if c.client.replyMode != .off { c.client.replyMode = .skipNext }
+        } else {
+            throw .syntax
+        }
+    }
+
+    static func trackinginfo(_ c: CommandContext) throws(CommandError) {
+        c.map(3)
+        c.bulk("flags")
+        c.set(1)
+        c.bulk("off")
+        c.bulk("redirect")
+        c.integer(-1)
+        c.bulk("prefixes")
+        c.array(0)
+    }
+
+    static func help(_ c: CommandContext) throws(CommandError) {
+        c.help("CLIENT", [
+            "CACHING (YES|NO)",
+            "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+            "GETREDIR",
+            "    Return the client ID we are redirecting to when tracking is enabled.",
+            "GETNAME",
+            "    Return the name of the current connection.",
+            "ID",
+            "    Return the ID of the current connection.",
+            "INFO",
+            "    Return information about the current client connection.",
+            "KILL <ip:port>",
+            "    Kill connection made from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Kill connections. Options are:",
+            "    * ADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made from the specified address",
+            "    * LADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made to specified local address",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Kill connections by type.",
+            "    * USER <username>",
+            "      Kill connections authenticated by <username>.",
+            "    * SKIPME (YES|NO)",
+            "      Skip killing current connection (default: yes).",
+            "    * ID <client-id>",
+            "      Kill connections by client id.",
+            "LIST [options ...]",
+            "    Return information about client connections. Options:",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Return clients of specified type.",
+            "UNPAUSE",
+            "    Stop the current client pause, resuming traffic.",
+            "PAUSE <timeout> [WRITE|ALL]",
+            "    Suspend all, or just write, clients for <timeout> milliseconds.",
+            "REPLY (ON|OFF|SKIP)",
+            "    Control the replies sent to the current connection.",
+            "SETNAME <name>",
+            "    Assign the name <name> to the current connection.",
+            "SETINFO <option> <value>",
+            "    Set client meta attr. Options are:",
+            "    * LIB-NAME: the client lib name.",
+            "    * LIB-VER: the client lib version.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
+            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+            "         [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Control server assisted client side caching.",
+            "TRACKINGINFO",
+            "    Report tracking status for the current connection.",
+            "NO-EVICT (ON|OFF)",
+            "    Protect current client connection from eviction.",
+            "NO-TOUCH (ON|OFF)",
+            "    Will not touch LRU/LFU stats when this mode is on.",
+        ])
+    }
+}

@@ -1,0 +1,217 @@
+// COMMAND and its subcommands (COUNT, INFO, DOCS, LIST [FILTERBY], GETKEYS, GETKEYSANDFLAGS), answered from the
+// families' specs, in Redis 7.2's reply shapes.
+// SPDX-License-Identifier: BSD-3-Clause
+import CinnabarStorage
+
+enum CommandCommands {
+    static func sub(_ name: String, _ arity: Int, _ summary: String, since: String = "2.8.13",
+                    _ handler: @escaping CommandHandler) -> CommandSpec {
+        CommandSpec(name, arity: arity, flags: [.loading, .stale], acl: ["@connection"], group: "server",
+                    summary: summary, since: since, handler: handler)
+    }
+
+    static let specs: [CommandSpec] = [
+        CommandSpec("command", arity: -1, flags: [.loading, .stale], acl: ["@connection"], group: "server",
+                    summary: "Returns detailed information about all commands.", since: "2.8.13",
+                    complexity: "O(N) where N is the total number of Redis commands",
+                    tips: ["nondeterministic_output_order"], subcommands: [
+            sub("count", 2, "Returns a count of commands.") { c throws(CommandError) in
+                c.integer(c.server.commands.all.count)
+            },
+            sub("info", -2, "Returns information about one, multiple or all commands.", since: "2.8.13", info),
+            sub("docs", -2, "Returns documentary information about one, multiple or all commands.", since: "7.0.0", docs),
+            sub("list", -2, "Returns a list of command names.", since: "7.0.0", list),
+            sub("getkeys", -3, "Extracts the key names from an arbitrary command.", since: "2.8.13") { c throws(CommandError) in
+                try getkeys(c, withFlags: false)
+            },
+            sub("getkeysandflags", -3, "Extracts the key names and access flags for an arbitrary command.", since: "7.0.0") {
+                c throws(CommandError) in try getkeys(c, withFlags: true)
+            },
+            sub("help", 2, "Returns helpful text about the different subcommands.", since: "5.0.0") { c throws(CommandError) in
+                c.help("COMMAND", [
+                    "(no subcommand)", "    Return details about all Redis commands.",
+                    "COUNT", "    Return the total number of commands in this Redis server.",
+                    "LIST", "    Return a list of all commands in this Redis server.",
+                    "INFO [<command-name> ...]",
+                    "    Return details about multiple Redis commands.",
+                    "    If no command names are given, documentation details for all",
+                    "    commands are returned.",
+                    "DOCS [<command-name> ...]",
+                    "    Return documentation details about multiple Redis commands.",
+                    "    If no command names are given, documentation details for all",
+                    "    commands are returned.",
+                    "GETKEYS <full-command>",
+                    "    Return the keys from a full Redis command.",
+                    "GETKEYSANDFLAGS <full-command>",
+                    "    Return the keys and the access flags from a full Redis command.",
+                    "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+                    "    Return a list of all commands in this Redis server.",
+                ])
+            },
+        ], handler: { c throws(CommandError) in
+            // COMMAND with no subcommand: every command's info.
+            c.array(c.server.commands.all.count)
+            for spec in c.server.commands.all { writeInfo(c, spec) }
+        }),
+    ]
+
+    /// The 10-element COMMAND INFO entry.
+    static func writeInfo(_ c: CommandContext, _ spec: CommandSpec) {
+        c.array(10)
+        c.bulk(spec.fullName)
+        c.integer(spec.arity)
+        c.set(spec.flags.names.count + (spec.keys.finder != nil ? 1 : 0))
+        for f in spec.flags.names { c.simple(f) }
+        if spec.keys.finder != nil { c.simple("movablekeys") }
+        c.integer(spec.keys.first)
+        c.integer(spec.keys.last)
+        c.integer(spec.keys.step)
+        let cats = spec.allCategories
+        c.set(cats.count)
+        for cat in cats { c.simple(cat) }
+        c.set(spec.tips.count)
+        for t in spec.tips { c.simple(t) }
+        // Key specs: one begin_search/find_keys pair per legacy range.
+        if spec.keys.first > 0 {
+            c.array(1)
+            c.map(3)
+            c.bulk("flags")
+            c.set(keyFlags(spec).count)
+            for f in keyFlags(spec) { c.simple(f) }
+            c.bulk("begin_search")
+            c.map(2)
+            c.bulk("type")
+            c.bulk("index")
+            c.bulk("spec")
+            c.map(1)
+            c.bulk("index")
+            c.integer(spec.keys.first)
+            c.bulk("find_keys")
+            c.map(2)
+            c.bulk("type")
+            c.bulk("range")
+            c.bulk("spec")
+            c.map(3)
+            c.bulk("lastkey")
+            c.integer(spec.keys.last < 0 ? spec.keys.last : spec.keys.last - spec.keys.first)
+            c.bulk("keystep")
+            c.integer(spec.keys.step)
+            c.bulk("limit")
+            c.integer(0)
+        } else {
+            c.array(0)
+        }
+        c.array(spec.subcommands.count)
+        for s in spec.subcommands { writeInfo(c, s) }
+    }
+
+    static func keyFlags(_ spec: CommandSpec) -> [String] {
+        if spec.flags.contains(.write) { return ["RW", "UPDATE"] }
+        return ["RO", "ACCESS"]
+    }
+
+    static func info(_ c: CommandContext) throws(CommandError) {
+        if c.args.count == 2 {
+            c.array(c.server.commands.all.count)
+            for spec in c.server.commands.all { writeInfo(c, spec) }
+            return
+        }
+        c.array(c.args.count - 2)
+        for i in 2..<c.args.count {
+            if let spec = lookup(c, c.args.string(i)) { writeInfo(c, spec) } else { c.nullArray() }
+        }
+    }
+
+    /// A command or `container|sub` by name.
+    static func lookup(_ c: CommandContext, _ name: String) -> CommandSpec? {
+        let parts = name.lowercased().split(separator: "|", maxSplits: 1).map(String.init)
+        guard let spec = c.server.commands.find(parts[0]) else { return nil }
+        if parts.count == 2 { return spec.subcommands.first { $0.name == parts[1] } }
+        return spec
+    }
+
+    static func docs(_ c: CommandContext) throws(CommandError) {
+        var specs: [CommandSpec] = []
+        if c.args.count == 2 {
+            specs = c.server.commands.all
+        } else {
+            for i in 2..<c.args.count { if let s = lookup(c, c.args.string(i)) { specs.append(s) } }
+        }
+        c.map(specs.count)
+        for spec in specs {
+            c.bulk(spec.fullName)
+            writeDocs(c, spec)
+        }
+    }
+
+    static func writeDocs(_ c: CommandContext, _ spec: CommandSpec) {
+        let hasSubs = !spec.subcommands.isEmpty
+        c.map(4 + (hasSubs ? 1 : 0))
+        c.bulk("summary")
+        c.bulk(spec.summary)
+        c.bulk("since")
+        c.bulk(spec.since)
+        c.bulk("group")
+        c.bulk(spec.group)
+        c.bulk("complexity")
+        c.bulk(spec.complexity)
+        if hasSubs {
+            c.bulk("subcommands")
+            c.map(spec.subcommands.count)
+            for s in spec.subcommands {
+                c.bulk(s.fullName)
+                writeDocs(c, s)
+            }
+        }
+    }
+
+    static func list(_ c: CommandContext) throws(CommandError) {
+        var all: [CommandSpec] = []
+        for s in c.server.commands.all { all.append(s); all.append(contentsOf: s.subcommands) }
+        if c.args.count == 2 {
+            c.array(all.count)
+            for s in all { c.bulk(s.fullName) }
+            return
+        }
+        guard c.args.count == 5, argEquals(c.args[2], "FILTERBY") else { throw .syntax }
+        let value = c.args.string(4)
+        var selected: [CommandSpec]
+        if argEquals(c.args[3], "MODULE") {
+            selected = []
+        } else if argEquals(c.args[3], "ACLCAT") {
+            selected = all.filter { $0.allCategories.contains("@" + value.lowercased()) }
+        } else if argEquals(c.args[3], "PATTERN") {
+            selected = all.filter { s in
+                Array(s.fullName.utf8).withUnsafeBytes { globMatch(pattern: c.args[4], string: $0, noCase: true) }
+            }
+        } else {
+            throw .syntax
+        }
+        c.array(selected.count)
+        for s in selected { c.bulk(s.fullName) }
+    }
+
+    static func getkeys(_ c: CommandContext, withFlags: Bool) throws(CommandError) {
+        let name = c.args[2]
+        guard var spec = c.server.commands.find(name) else { throw .err("Invalid command specified") }
+        let inner = Arguments((2..<c.args.count).map { Array(c.args[$0]) })
+        if !spec.subcommands.isEmpty && inner.count >= 2, let sub = spec.subcommand(inner[1]) { spec = sub }
+        if (spec.arity > 0 && spec.arity != inner.count) || inner.count < -spec.arity {
+            throw .err("Invalid number of arguments specified for command")
+        }
+        let keys = spec.keys.indexes(in: inner)
+        guard !keys.isEmpty else { throw .err("The command has no key arguments") }
+        c.array(keys.count)
+        for k in keys {
+            if withFlags {
+                c.array(2)
+                c.bulk(inner[k])
+                let flags = keyFlags(spec)
+                c.set(flags.count)
+                for f in flags { c.simple(f) }
+            } else {
+                c.bulk(inner[k])
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+// Server-level commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, SHUTDOWN, MONITOR, ROLE and
+// FUNCTION FLUSH (which the Redis test suite sends before every test block; scripting arrives later).
+// SPDX-License-Identifier: BSD-3-Clause
+import CinnabarStorage
+
+enum ServerCommands {
+    static let specs: [CommandSpec] = [
+        CommandSpec("dbsize", arity: 1, flags: [.readonly, .fast], acl: ["@keyspace"], group: "server",
+                    summary: "Returns the number of keys in the database.",
+                    tips: ["request_policy:all_shards", "response_policy:agg_sum"]) { c throws(CommandError) in
+            c.integer(c.db.count)
+        },
+        CommandSpec("flushdb", arity: -1, flags: [.write], acl: ["@keyspace", "@dangerous"], group: "server",
+                    summary: "Remove all keys from the current database.", complexity: "O(N) where N is the number of keys in the selected database",
+                    tips: ["request_policy:all_shards", "response_policy:all_succeeded"]) { c throws(CommandError) in
+            try parseFlushMode(c)
+            c.server.flush(database: c.db)
+            c.ok()
+        },
+        CommandSpec("flushall", arity: -1, flags: [.write], acl: ["@keyspace", "@dangerous"], group: "server",
+                    summary: "Removes all keys from all databases.", complexity: "O(N) where N is the total number of keys in all databases",
+                    tips: ["request_policy:all_shards", "response_policy:all_succeeded"]) { c throws(CommandError) in
+            try parseFlushMode(c)
+            for db in c.keyspace.databases { c.server.flush(database: db) }
+            c.ok()
+        },
+        CommandSpec("swapdb", arity: 3, flags: [.write, .fast], acl: ["@keyspace", "@dangerous"], group: "server",
+                    summary: "Swaps two Redis databases.", since: "4.0.0", complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+                    handler: swapdb),
+        CommandSpec("time", arity: 1, flags: [.loading, .stale, .fast], group: "server",
+                    summary: "Returns the server time.", since: "2.6.0", tips: ["nondeterministic_output"]) { c throws(CommandError) in
+            let us = unixTimeMicroseconds()
+            c.array(2)
+            c.bulk(String(us / 1_000_000))
+            c.bulk(String(us % 1_000_000))
+        },
+        CommandSpec("lastsave", arity: 1, flags: [.loading, .stale, .fast], acl: ["@admin", "@dangerous"],
+                    group: "server", summary: "Returns the Unix timestamp of the last successful save to disk.",
+                    tips: ["nondeterministic_output"]) { c throws(CommandError) in
+            c.integer(Int(c.server.lastSaveTime))
+        },
+        CommandSpec("shutdown", arity: -1, flags: [.admin, .noScript, .loading, .stale, .noMulti, .sentinel, .allowBusy],
+                    group: "server", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+                    complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+                    handler: shutdown),
+        CommandSpec("monitor", arity: 1, flags: [.admin, .noScript, .loading, .stale], group: "server",
+                    summary: "Listens for all requests received by the server in real-time.") { c throws(CommandError) in
+            if !c.client.isMonitor {
+                c.client.isMonitor = true
+                c.server.monitors.append(c.client)
+            }
+            c.ok()
+        },
+        CommandSpec("role", arity: 1, flags: [.noScript, .loading, .stale, .fast, .sentinel], acl: ["@admin", "@dangerous"],
+                    group: "server", summary: "Returns the replication role.", since: "2.8.12") { c throws(CommandError) in
+            c.array(3)
+            c.bulk("master")
+            c.integer(0)
+            c.array(0)
+        },
+        CommandSpec(container: "function", group: "scripting", summary: "A container for function commands.",
+                    since: "7.0.0", subcommands: [
+            CommandSpec("flush", arity: -2, flags: [.write, .noScript], acl: ["@scripting"], group: "scripting",
+                        summary: "Deletes all libraries and functions.", since: "7.0.0") { c throws(CommandError) in
+                if c.args.count > 3 { throw .err("Unknown function flush mode") }
+                if c.args.count == 3 && !argEquals(c.args[2], "ASYNC") && !argEquals(c.args[2], "SYNC") {
+                    throw .err("FUNCTION FLUSH only supports SYNC|ASYNC option")
+                }
+                c.ok()
+            },
+        ]),
+    ]
+
+    static func parseFlushMode(_ c: CommandContext) throws(CommandError) {
+        if c.args.count > 2 { throw .syntax }
+        if c.args.count == 2 && !argEquals(c.args[1], "ASYNC") && !argEquals(c.args[1], "SYNC") { throw .syntax }
+    }
+
+    static func swapdb(_ c: CommandContext) throws(CommandError) {
+        guard let a = parseInt64(c.args[1]) else { throw .err("invalid first DB index") }
+        guard let b = parseInt64(c.args[2]) else { throw .err("invalid second DB index") }
+        let n = Int64(c.keyspace.databases.count)
+        guard a >= 0 && a < n && b >= 0 && b < n else { throw .invalidDB }
+        if a != b {
+            c.keyspace.swap(Int(a), Int(b))
+            c.keyspace.dirty += 1
+        }
+        c.ok()
+    }
+
+    static func shutdown(_ c: CommandContext) throws(CommandError) {
+        var save: Bool? = nil
+        var force = false
+        for i in 1..<max(1, c.args.count) {
+            let a = c.args[i]
+            if argEquals(a, "NOSAVE") { save = false }
+            else if argEquals(a, "SAVE") { save = true }
+            else if argEquals(a, "NOW") || argEquals(a, "FORCE") { force = force || argEquals(a, "FORCE") }
+            else if argEquals(a, "ABORT") {
+                guard c.args.count == 2 else { throw .syntax }
+                throw .err("No shutdown in progress.")
+            } else { throw .syntax }
+        }
+        if let handler = c.server.shutdownHandler, let problem = handler(save, force) {
+            throw .err(problem)
+        }
+        // On success the transport closes every connection; no reply is sent, as with Redis.
+        c.client.closeAfterReply = true
+    }
+}
+
+extension Server {
+    /// Empties a database (FLUSHDB, FLUSHALL), counting every key as a change.
+    func flush(database db: Database) {
+        keyspace.dirty += db.count
+        db.removeAll()
+    }
+}

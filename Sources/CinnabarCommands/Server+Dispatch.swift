@@ -1,0 +1,158 @@
+// The dispatcher: Redis's processCommand + call in one place. It looks the command up, checks existence,
+// subcommand, arity and authentication, honours CLIENT PAUSE and CLIENT REPLY, runs the handler, turns a thrown
+// CommandError into the error reply, and records commandstats, errorstats, the slow log and MONITOR output.
+// Handlers only read their arguments, do the work and reply.
+// SPDX-License-Identifier: BSD-3-Clause
+import CinnabarRESP
+import CinnabarStorage
+import NIOCore
+
+public enum ExecutionResult: Equatable, Sendable {
+    case done
+    /// The client is paused (CLIENT PAUSE): retry the same command later without consuming it.
+    case postponed
+}
+
+extension Server {
+    /// Executes one command for a client, appending the reply to `client.out`.
+    @discardableResult
+    public func execute(_ args: Arguments, client: Client) -> ExecutionResult {
+        guard args.count > 0 else { return .done }
+        guard var spec = commands.find(args[0]) else {
+            rejectUnknown(args, client: client)
+            return .done
+        }
+        if !spec.subcommands.isEmpty && args.count >= 2 {
+            guard let sub = spec.subcommand(args[1]) else {
+                reject(.unknownSubcommand(args.string(1), command: args.string(0)), client: client)
+                return .done
+            }
+            spec = sub
+        }
+        if (spec.arity > 0 && spec.arity != args.count) || args.count < -spec.arity {
+            spec.rejectedCalls += 1
+            reject(.wrongArity(spec.fullName), client: client)
+            return .done
+        }
+        if !client.authenticated && !spec.flags.contains(.noAuth) {
+            spec.rejectedCalls += 1
+            reject(.noAuth, client: client)
+            return .done
+        }
+        if pause.kind != .none && isPaused(spec, client: client) { return .postponed }
+
+        let replyStart = client.out.writerIndex
+        let context = CommandContext(server: self, client: client, args: args, spec: spec)
+        let start = monotonicMicroseconds()
+        do {
+            try spec.handler(context)
+        } catch {
+            spec.failedCalls += 1
+            replyError(error, client: client)
+        }
+        let duration = monotonicMicroseconds() - start
+        spec.calls += 1
+        spec.microseconds += duration
+        stats.commandsProcessed += 1
+        client.lastCommand = spec.fullName
+        if duration >= config.slowlogLogSlowerThan && config.slowlogLogSlowerThan >= 0
+            && !spec.flags.contains(.skipSlowlog)
+        {
+            slowLog.add(args: args, duration: duration, client: client, maxLength: config.slowlogMaxLen)
+        }
+        if !monitors.isEmpty && !spec.flags.contains(.skipMonitor) { feedMonitors(args, client: client) }
+        switch client.replyMode {
+        case .on: break
+        case .off: client.out.moveWriterIndex(to: replyStart)
+        case .skipThis:
+            client.out.moveWriterIndex(to: replyStart)
+            client.replyMode = .on
+        case .skipNext: client.replyMode = .skipThis
+        }
+        return .done
+    }
+
+    /// Convenience for tests and internal callers: executes and returns the raw reply bytes.
+    public func call(_ args: [String], client: Client) -> [UInt8] {
+        let start = client.out.writerIndex
+        execute(Arguments(args), client: client)
+        let bytes = client.out.getBytes(at: start, length: client.out.writerIndex - start) ?? []
+        client.out.moveWriterIndex(to: start)
+        return bytes
+    }
+
+    private func reject(_ error: CommandError, client: Client) {
+        replyError(error, client: client)
+    }
+
+    private func rejectUnknown(_ args: Arguments, client: Client) {
+        var shown = ""
+        var i = 1
+        while i < args.count && shown.utf8.count < 128 {
+            let room = 128 - shown.utf8.count
+            shown += "'" + String(decoding: args[i].prefix(room), as: UTF8.self) + "' "
+            i += 1
+        }
+        let name = String(decoding: args[0].prefix(128), as: UTF8.self)
+        reject(.err("unknown command '\(name)', with args beginning with: \(shown)"), client: client)
+    }
+
+    /// CLIENT PAUSE: ALL pauses every command of normal clients; WRITE pauses writes and commands that may
+    /// write or expire keys (Redis 7 also pauses EVAL/PUBLISH-like may-replicate commands).
+    func isPaused(_ spec: CommandSpec, client: Client) -> Bool {
+        if keyspace.clock.readMilliseconds() >= pause.until {
+            unpause()
+            return false
+        }
+        switch pause.kind {
+        case .none: return false
+        case .all: return true
+        case .write: return spec.flags.contains(.write) || spec.flags.contains(.mayReplicate)
+        }
+    }
+
+    public func unpause() {
+        pause = (.none, 0)
+        keyspace.isExpiryPaused = false
+    }
+
+    private func feedMonitors(_ args: Arguments, client: Client) {
+        let nowMicros = unixTimeMicroseconds()
+        var line = "+\(nowMicros / 1_000_000).\(String(format6(nowMicros % 1_000_000))) [\(client.databaseIndex) "
+        line += client.fd < 0 ? "lua] " : "\(client.address)] "
+        for i in 0..<args.count {
+            if i > 0 { line += " " }
+            line += "\"" + monitorEscape(args[i]) + "\""
+        }
+        line += "\r\n"
+        var buffer = ByteBufferAllocator().buffer(capacity: line.utf8.count)
+        buffer.writeString(line)
+        for m in monitors where m !== client { m.sendAsync?(buffer) }
+    }
+}
+
+private func format6(_ v: Int64) -> String {
+    let s = String(v)
+    return String(repeating: "0", count: max(0, 6 - s.count)) + s
+}
+
+/// sdscatrepr: quotes and escapes like Redis's MONITOR and SLOWLOG printing.
+func monitorEscape(_ b: UnsafeRawBufferPointer) -> String {
+    var s = ""
+    for c in b {
+        switch c {
+        case UInt8(ascii: "\\"): s += "\\\\"
+        case UInt8(ascii: "\""): s += "\\\""
+        case 10: s += "\\n"
+        case 13: s += "\\r"
+        case 9: s += "\\t"
+        case 7: s += "\\a"
+        case 8: s += "\\b"
+        case 32...126: s.unicodeScalars.append(Unicode.Scalar(c))
+        default:
+            let hex = Array("0123456789abcdef")
+            s += "\\x" + String(hex[Int(c >> 4)]) + String(hex[Int(c & 15)])
+        }
+    }
+    return s
+}

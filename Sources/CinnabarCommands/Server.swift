@@ -1,0 +1,143 @@
+// The server's state as commands see it: configuration, keyspace, command table, connected clients, statistics,
+// slow log and latency monitor. One event loop owns it; nothing here is locked. There is no global: the transport
+// creates a `Server` and hands it to every command through `CommandContext`.
+// SPDX-License-Identifier: BSD-3-Clause
+import CinnabarStorage
+import Logging
+import NIOCore
+
+/// Counters of INFO stats that are not keyspace statistics.
+public struct ServerStats: Sendable {
+    public var connectionsReceived = 0
+    public var commandsProcessed = 0
+    public var rejectedConnections = 0
+    public var netInputBytes = 0
+    public var netOutputBytes = 0
+    public var totalErrorReplies = 0
+    public var unexpectedErrorReplies = 0
+    public var errorCounts: [String: Int] = [:]
+    public var clientQueryBufferLimitDisconnections = 0
+    public init() {}
+}
+
+public enum ClientPauseKind: Sendable { case none, write, all }
+
+public final class Server {
+    public static let version = "7.2.6"
+    public static let cinnabarVersion = "0.1.0"
+
+    public let config: Configuration
+    public let keyspace: Keyspace
+    public let commands: CommandTable
+    public var logger: Logger
+    public var stats = ServerStats()
+    public let runID: String
+    public var replicationID: String
+    public let startTimeMicros: Int64
+    public var lastSaveTime: Int64  // Unix seconds
+    public var clients: [Int: Client] = [:]
+    private var nextClientID = 1
+    public var slowLog = SlowLog()
+    public var latency = LatencyMonitor()
+    public var monitors: [Client] = []
+    public var pause: (kind: ClientPauseKind, until: Int64) = (.none, 0)
+    /// Set by the transport: stops the server (SHUTDOWN). Returns an error text if it refuses.
+    public var shutdownHandler: ((_ save: Bool?, _ force: Bool) -> String?)?
+    /// Path of the config file the server was started with (CONFIG REWRITE), if any.
+    public var configFilePath: String?
+    /// Used by the transport to report the listening port when `port 0` asked for an ephemeral one.
+    public var boundPort: Int?
+    /// DEBUG SET-ACTIVE-EXPIRE: whether the cron runs active expiry.
+    public var activeExpireEnabled = true
+
+    // Event-loop and memory statistics maintained by the transport and the cron (INFO stats/memory).
+    public var memoryPeak = 0
+    public var memoryStartup = 0
+    public var instantaneousOps = 0
+    public var readsProcessed = 0
+    public var writesProcessed = 0
+    public var eventLoopCycles = 0
+    public var eventLoopDurationSum: Int64 = 0
+    public var commandDurationSum: Int64 = 0
+    public var instantaneousCycles = 0
+    public var instantaneousCycleDuration: Int64 = 0
+
+    /// Bytes of server structures that are not user data (INFO used_memory_overhead).
+    public func memoryOverhead() -> Int {
+        var total = memoryStartup
+        for db in keyspace.databases { total += db.keys.overheadBytes + db.expires.overheadBytes }
+        for c in clients.values { total += c.out.capacity + 1024 }
+        return total
+    }
+
+    public init(config: Configuration, clock: KeyspaceClock = KeyspaceClock(), logger: Logger = Logger(label: "cinnabar")) {
+        self.config = config
+        self.keyspace = Keyspace(databases: config.databases, clock: clock)
+        self.commands = CommandTable(Server.allCommandSpecs())
+        self.logger = logger
+        self.runID = Server.randomHex(40)
+        self.replicationID = Server.randomHex(40)
+        self.startTimeMicros = unixTimeMicroseconds()
+        self.lastSaveTime = unixTimeMicroseconds() / 1_000_000
+    }
+
+    static func randomHex(_ n: Int) -> String {
+        var g = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef")
+        return String((0..<n).map { _ in digits[Int(g.next() % 16)] })
+    }
+
+    /// Every command family's specs; a new family adds one line here.
+    static func allCommandSpecs() -> [CommandSpec] {
+        ConnectionCommands.specs + ClientCommands.specs + KeyspaceCommands.specs + StringCommands.specs
+            + BitmapCommands.specs + ServerCommands.specs + ConfigCommands.specs + InfoCommands.specs
+            + CommandCommands.specs + DebugCommands.specs + IntrospectionCommands.specs
+    }
+
+    // MARK: - Clients
+
+    /// Registers a new connection. Returns nil (after counting a rejection) when maxclients is reached.
+    public func connect(address: String, localAddress: String, fd: Int32) -> Client? {
+        stats.connectionsReceived += 1
+        let client = Client(
+            id: nextClientID, address: address, localAddress: localAddress, fd: fd,
+            authenticated: config.requirePass == nil, now: keyspace.clock.readMilliseconds())
+        nextClientID += 1
+        if clients.count >= config.maxClients {
+            stats.rejectedConnections += 1
+            return nil
+        }
+        clients[client.id] = client
+        return client
+    }
+
+    /// A client created for internal use (tests, scripts later); not counted as a connection.
+    public func makeDetachedClient() -> Client {
+        let client = Client(id: nextClientID, address: "", localAddress: "", fd: -1, authenticated: true,
+                            now: keyspace.now)
+        nextClientID += 1
+        return client
+    }
+
+    public func disconnect(_ client: Client) {
+        clients[client.id] = nil
+        if client.isMonitor { monitors.removeAll { $0 === client } }
+    }
+
+    // MARK: - Errors
+
+    /// Writes an error reply and counts it in errorstats.
+    public func replyError(_ error: CommandError, client: Client) {
+        client.out.writeRESPError(error.message)
+        countError(error)
+    }
+
+    func countError(_ error: CommandError) {
+        stats.totalErrorReplies += 1
+        let code = String(error.code)
+        // Redis caps the number of distinct error codes it tracks at 128.
+        if stats.errorCounts[code] != nil || stats.errorCounts.count < 128 {
+            stats.errorCounts[code, default: 0] += 1
+        }
+    }
+}

@@ -1,0 +1,188 @@
+// The reply side of RESP: writes RESP2 and RESP3 values into a NIO ByteBuffer. Each wire form has exactly one
+// function; the RESP2/RESP3 differences (null, maps, sets, doubles, booleans, pushes) are decided here by the
+// `resp3` flag so that command code never branches on the protocol version.
+// SPDX-License-Identifier: BSD-3-Clause
+import NIOCore
+
+extension ByteBuffer {
+    @inlinable
+    public mutating func writeCRLF() {
+        writeInteger(UInt16(0x0D0A), endianness: .big)
+    }
+
+    /// Writes a decimal integer without allocating.
+    @inlinable
+    public mutating func writeDecimal(_ value: Int) {
+        if value >= 0 && value < 10 {
+            writeInteger(UInt8(48 + value))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { tmp in
+            var v = value.magnitude
+            var i = 20
+            repeat {
+                i -= 1
+                tmp[i] = UInt8(48 + v % 10)
+                v /= 10
+            } while v != 0
+            if value < 0 { writeInteger(UInt8(ascii: "-")) }
+            writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(tmp)[i..<20]))
+        }
+    }
+
+    /// `+OK\r\n`-style simple string; the text must not contain CR or LF.
+    @inlinable
+    public mutating func writeRESPSimpleString(_ s: StaticString) {
+        writeInteger(UInt8(ascii: "+"))
+        s.withUTF8Buffer { writeBytes(UnsafeRawBufferPointer($0)) }
+        writeCRLF()
+    }
+
+    public mutating func writeRESPSimpleString(_ s: String) {
+        writeInteger(UInt8(ascii: "+"))
+        writeString(s)
+        writeCRLF()
+    }
+
+    /// `-ERR ...` error line. CR and LF in the message are replaced by spaces, as Redis does.
+    public mutating func writeRESPError(_ message: String) {
+        writeInteger(UInt8(ascii: "-"))
+        var bytes = Array(message.utf8)
+        for i in bytes.indices where bytes[i] == 13 || bytes[i] == 10 { bytes[i] = 32 }
+        writeBytes(bytes)
+        writeCRLF()
+    }
+
+    @inlinable
+    public mutating func writeRESPInteger(_ value: Int) {
+        writeInteger(UInt8(ascii: ":"))
+        writeDecimal(value)
+        writeCRLF()
+    }
+
+    @inlinable
+    public mutating func writeRESPBulk(_ bytes: UnsafeRawBufferPointer) {
+        writeInteger(UInt8(ascii: "$"))
+        writeDecimal(bytes.count)
+        writeCRLF()
+        writeBytes(bytes)
+        writeCRLF()
+    }
+
+    @inlinable
+    public mutating func writeRESPBulk<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        writeInteger(UInt8(ascii: "$"))
+        writeDecimal(bytes.count)
+        writeCRLF()
+        writeBytes(bytes)
+        writeCRLF()
+    }
+
+    public mutating func writeRESPBulk(_ string: String) {
+        writeRESPBulk(string.utf8)
+    }
+
+    /// A bulk string holding the decimal form of an integer (GET of an int-encoded value).
+    @inlinable
+    public mutating func writeRESPBulkDecimal(_ value: Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { tmp in
+            var v = value.magnitude
+            var i = 20
+            repeat {
+                i -= 1
+                tmp[i] = UInt8(48 + v % 10)
+                v /= 10
+            } while v != 0
+            if value < 0 {
+                i -= 1
+                tmp[i] = UInt8(ascii: "-")
+            }
+            writeRESPBulk(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(tmp)[i..<20]))
+        }
+    }
+
+    /// Null bulk string: `$-1` in RESP2, `_` in RESP3.
+    @inlinable
+    public mutating func writeRESPNull(resp3: Bool) {
+        if resp3 {
+            writeInteger(UInt8(ascii: "_"))
+            writeCRLF()
+        } else {
+            writeInteger(UInt32(0x242D_310D), endianness: .big)  // "$-1\r"
+            writeInteger(UInt8(10))
+        }
+    }
+
+    /// Null array: `*-1` in RESP2, `_` in RESP3.
+    public mutating func writeRESPNullArray(resp3: Bool) {
+        if resp3 {
+            writeRESPNull(resp3: true)
+        } else {
+            writeString("*-1\r\n")
+        }
+    }
+
+    @inlinable
+    public mutating func writeRESPArrayHeader(_ count: Int) {
+        writeInteger(UInt8(ascii: "*"))
+        writeDecimal(count)
+        writeCRLF()
+    }
+
+    /// Map header: `%n` in RESP3, an array of 2n elements in RESP2.
+    public mutating func writeRESPMapHeader(_ count: Int, resp3: Bool) {
+        writeInteger(resp3 ? UInt8(ascii: "%") : UInt8(ascii: "*"))
+        writeDecimal(resp3 ? count : count * 2)
+        writeCRLF()
+    }
+
+    /// Set header: `~n` in RESP3, an array in RESP2.
+    public mutating func writeRESPSetHeader(_ count: Int, resp3: Bool) {
+        writeInteger(resp3 ? UInt8(ascii: "~") : UInt8(ascii: "*"))
+        writeDecimal(count)
+        writeCRLF()
+    }
+
+    /// Push header: `>n` in RESP3, an array in RESP2.
+    public mutating func writeRESPPushHeader(_ count: Int, resp3: Bool) {
+        writeInteger(resp3 ? UInt8(ascii: ">") : UInt8(ascii: "*"))
+        writeDecimal(count)
+        writeCRLF()
+    }
+
+    /// Boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2.
+    public mutating func writeRESPBool(_ value: Bool, resp3: Bool) {
+        if resp3 {
+            writeString(value ? "#t\r\n" : "#f\r\n")
+        } else {
+            writeString(value ? ":1\r\n" : ":0\r\n")
+        }
+    }
+
+    /// Double, given already formatted as Redis formats it: `,text` in RESP3, a bulk string in RESP2.
+    public mutating func writeRESPDouble(formatted: [UInt8], resp3: Bool) {
+        if resp3 {
+            writeInteger(UInt8(ascii: ","))
+            writeBytes(formatted)
+            writeCRLF()
+        } else {
+            writeRESPBulk(formatted)
+        }
+    }
+
+    /// Verbatim string: `=len\r\ntxt:...` in RESP3, a bulk string in RESP2.
+    public mutating func writeRESPVerbatim(_ text: String, format: StaticString = "txt", resp3: Bool) {
+        if resp3 {
+            let utf8 = text.utf8
+            writeInteger(UInt8(ascii: "="))
+            writeDecimal(utf8.count + 4)
+            writeCRLF()
+            format.withUTF8Buffer { writeBytes(UnsafeRawBufferPointer($0)) }
+            writeInteger(UInt8(ascii: ":"))
+            writeBytes(utf8)
+            writeCRLF()
+        } else {
+            writeRESPBulk(text)
+        }
+    }
+}

@@ -1,0 +1,264 @@
+// The request side of RESP: turns the bytes a client sends into command argument lists, without copying them.
+// A request is either a multibulk array of bulk strings (`*2\r\n$3\r\nGET\r\n$1\r\nk\r\n`) or an inline
+// command (`GET k\r\n`, telnet style). The parser keeps its place inside an incomplete frame, so a 100 MB
+// value arriving in 64 KB reads is scanned once, not once per read. It knows nothing about commands.
+// SPDX-License-Identifier: BSD-3-Clause
+
+/// Where one argument lives: an offset and a length in the bytes the parser was given (or, for inline
+/// commands, in ``RESPRequestParser/inlineStorage``).
+public struct ArgumentSlice: Sendable, Equatable {
+    public var offset: Int
+    public var count: Int
+    @inlinable public init(offset: Int, count: Int) {
+        self.offset = offset
+        self.count = count
+    }
+}
+
+/// Limits the parser enforces; Redis's defaults.
+public struct RESPParserLimits: Sendable {
+    /// `proto-max-bulk-len`: the largest bulk string a client may send.
+    public var maxBulkLength: Int = 512 * 1024 * 1024
+    /// Largest inline request or count line (`PROTO_INLINE_MAX_SIZE`).
+    public var maxInlineSize: Int = 64 * 1024
+    /// Before authentication: at most 10 arguments and 16 KB per argument, as Redis 7 enforces.
+    public var authenticated: Bool = true
+    public init() {}
+}
+
+/// The outcome of one ``RESPRequestParser/parse(_:limits:)`` call.
+public enum RESPParseResult: Equatable, Sendable {
+    /// A whole command was read; its arguments are in ``RESPRequestParser/arguments``. `consumed` bytes of the
+    /// input belong to it. An empty argument list (`*0\r\n`, a blank inline line) is a request that asks nothing.
+    case command(consumed: Int)
+    /// More bytes are needed; nothing may be discarded from the input until the frame completes.
+    case incomplete
+    /// A protocol error: reply `-ERR <message>` and close the connection.
+    case protocolError(String)
+}
+
+/// An incremental RESP request parser. Feed it all unconsumed bytes, starting at the first byte of the frame
+/// in progress; after `.command(consumed:)` drop those bytes and call again for the next frame.
+public struct RESPRequestParser: Sendable {
+    /// The arguments of the last complete command.
+    public private(set) var arguments: [ArgumentSlice] = []
+    /// True when the last command was inline: its arguments then point into ``inlineStorage``.
+    public private(set) var isInline = false
+    /// Bytes of inline arguments (they can contain unescaped quotes, so they cannot be slices of the input).
+    public private(set) var inlineStorage: [UInt8] = []
+
+    // Resume state inside a multibulk frame.
+    private var remainingArguments = 0  // 0: no frame header read yet
+    private var position = 0  // offset in the frame where parsing continues
+    private var pendingBulkLength = -1  // -1: the next `$len` line has not been read
+
+    /// The bulk length that is being waited for, if a large argument is in flight (lets the caller reserve).
+    public var expectedBulkLength: Int? { pendingBulkLength >= 0 ? pendingBulkLength : nil }
+
+    public init() {
+        arguments.reserveCapacity(16)
+    }
+
+    /// Parses at most one command from `bytes`, which must start at the frame the previous call left
+    /// incomplete (or at a new frame).
+    public mutating func parse(_ bytes: UnsafeRawBufferPointer, limits: RESPParserLimits) -> RESPParseResult {
+        if remainingArguments == 0 {
+            if bytes.isEmpty { return .incomplete }
+            arguments.removeAll(keepingCapacity: true)
+            isInline = false
+            if bytes[0] != UInt8(ascii: "*") { return parseInline(bytes, limits: limits) }
+            // The count line: `*<n>\r\n`.
+            guard let cr = findCR(bytes, from: 1) else {
+                return bytes.count > limits.maxInlineSize
+                    ? .protocolError("Protocol error: too big mbulk count string") : .incomplete
+            }
+            if cr + 1 >= bytes.count { return .incomplete }
+            guard let count = parseDecimal(bytes, from: 1, to: cr), count <= Int(Int32.max) else {
+                return .protocolError("Protocol error: invalid multibulk length")
+            }
+            if count > 10 && !limits.authenticated {
+                return .protocolError("Protocol error: unauthenticated multibulk length")
+            }
+            if count <= 0 { return .command(consumed: cr + 2) }
+            remainingArguments = count
+            position = cr + 2
+            pendingBulkLength = -1
+            if count <= 1024 { arguments.reserveCapacity(count) }
+        }
+        while remainingArguments > 0 {
+            if pendingBulkLength < 0 {
+                guard let cr = findCR(bytes, from: position) else {
+                    if bytes.count - position > limits.maxInlineSize {
+                        return fail("Protocol error: too big bulk count string")
+                    }
+                    return .incomplete
+                }
+                if cr + 1 >= bytes.count { return .incomplete }
+                let marker = bytes[position]
+                guard marker == UInt8(ascii: "$") else {
+                    return fail("Protocol error: expected '$', got '\(Character(Unicode.Scalar(marker)))'")
+                }
+                guard let length = parseDecimal(bytes, from: position + 1, to: cr), length >= 0,
+                    length <= limits.maxBulkLength
+                else { return fail("Protocol error: invalid bulk length") }
+                if length > 16384 && !limits.authenticated {
+                    return fail("Protocol error: unauthenticated bulk length")
+                }
+                pendingBulkLength = length
+                position = cr + 2
+            }
+            // Like Redis, the two bytes after the payload are skipped without being checked.
+            if bytes.count - position < pendingBulkLength + 2 { return .incomplete }
+            arguments.append(ArgumentSlice(offset: position, count: pendingBulkLength))
+            position += pendingBulkLength + 2
+            pendingBulkLength = -1
+            remainingArguments -= 1
+        }
+        let consumed = position
+        position = 0
+        return .command(consumed: consumed)
+    }
+
+    private mutating func fail(_ message: String) -> RESPParseResult {
+        remainingArguments = 0
+        position = 0
+        pendingBulkLength = -1
+        return .protocolError(message)
+    }
+
+    /// Inline commands: one line, split with redis.conf quoting rules (`sdssplitargs`).
+    private mutating func parseInline(_ bytes: UnsafeRawBufferPointer, limits: RESPParserLimits) -> RESPParseResult {
+        guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else {
+            return bytes.count > limits.maxInlineSize
+                ? .protocolError("Protocol error: too big inline request") : .incomplete
+        }
+        var end = newline
+        if end > 0 && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        isInline = true
+        inlineStorage.removeAll(keepingCapacity: true)
+        let line = UnsafeRawBufferPointer(rebasing: bytes[0..<end])
+        guard splitInline(line) else {
+            arguments.removeAll(keepingCapacity: true)
+            return .protocolError("Protocol error: unbalanced quotes in request")
+        }
+        return .command(consumed: newline + 1)
+    }
+
+    /// Splits an inline line into ``inlineStorage``; false on unbalanced quotes.
+    private mutating func splitInline(_ line: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let n = line.count
+        while true {
+            while i < n && isSpace(line[i]) { i += 1 }
+            if i >= n { return true }
+            let start = inlineStorage.count
+            var inDouble = false
+            var inSingle = false
+            var done = false
+            while !done {
+                if inDouble {
+                    if i >= n { return false }
+                    let c = line[i]
+                    if c == UInt8(ascii: "\\") && i + 3 < n && line[i + 1] == UInt8(ascii: "x")
+                        && hexValue(line[i + 2]) != nil && hexValue(line[i + 3]) != nil
+                    {
+                        inlineStorage.append(hexValue(line[i + 2])! << 4 | hexValue(line[i + 3])!)
+                        i += 3
+                    } else if c == UInt8(ascii: "\\") && i + 1 < n {
+                        i += 1
+                        switch line[i] {
+                        case UInt8(ascii: "n"): inlineStorage.append(10)
+                        case UInt8(ascii: "r"): inlineStorage.append(13)
+                        case UInt8(ascii: "t"): inlineStorage.append(9)
+                        case UInt8(ascii: "b"): inlineStorage.append(8)
+                        case UInt8(ascii: "a"): inlineStorage.append(7)
+                        default: inlineStorage.append(line[i])
+                        }
+                    } else if c == UInt8(ascii: "\"") {
+                        // A closing quote must be followed by a space or the end.
+                        if i + 1 < n && !isSpace(line[i + 1]) { return false }
+                        done = true
+                    } else {
+                        inlineStorage.append(c)
+                    }
+                } else if inSingle {
+                    if i >= n { return false }
+                    let c = line[i]
+                    if c == UInt8(ascii: "\\") && i + 1 < n && line[i + 1] == UInt8(ascii: "'") {
+                        i += 1
+                        inlineStorage.append(UInt8(ascii: "'"))
+                    } else if c == UInt8(ascii: "'") {
+                        if i + 1 < n && !isSpace(line[i + 1]) { return false }
+                        done = true
+                    } else {
+                        inlineStorage.append(c)
+                    }
+                } else {
+                    if i >= n { break }
+                    let c = line[i]
+                    switch c {
+                    case 32, 10, 13, 9, 0: done = true
+                    case UInt8(ascii: "\""): inDouble = true
+                    case UInt8(ascii: "'"): inSingle = true
+                    default: inlineStorage.append(c)
+                    }
+                }
+                if i < n { i += 1 }
+            }
+            arguments.append(ArgumentSlice(offset: start, count: inlineStorage.count - start))
+        }
+    }
+}
+
+@inline(__always) private func isSpace(_ c: UInt8) -> Bool {
+    c == 32 || c == 9 || c == 10 || c == 13 || c == 11 || c == 12
+}
+
+@inline(__always) private func hexValue(_ c: UInt8) -> UInt8? {
+    switch c {
+    case 48...57: return c - 48
+    case 97...102: return c - 87
+    case 65...70: return c - 55
+    default: return nil
+    }
+}
+
+@inline(__always) private func findCR(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    var i = start
+    let n = bytes.count
+    while i < n {
+        if bytes[i] == 13 { return i }
+        i += 1
+    }
+    return nil
+}
+
+/// `string2ll` on a count line: optional '-', digits, no leading zeros, no '+', must fit in Int64.
+@inline(__always) private func parseDecimal(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
+    var i = from
+    if i >= to { return nil }
+    var negative = false
+    if bytes[i] == UInt8(ascii: "-") {
+        negative = true
+        i += 1
+        if i >= to { return nil }
+    }
+    if to - from == 1 && bytes[from] == UInt8(ascii: "0") { return 0 }
+    if bytes[i] == UInt8(ascii: "0") { return nil }
+    var value: UInt64 = 0
+    while i < to {
+        let d = bytes[i] &- 48
+        if d > 9 { return nil }
+        let (m, o1) = value.multipliedReportingOverflow(by: 10)
+        let (s, o2) = m.addingReportingOverflow(UInt64(d))
+        if o1 || o2 { return nil }
+        value = s
+        i += 1
+    }
+    if negative {
+        if value > UInt64(Int64.max) + 1 { return nil }
+        return value == UInt64(Int64.max) + 1 ? Int(Int64.min) : -Int(value)
+    }
+    if value > UInt64(Int64.max) { return nil }
+    return Int(value)
+}

@@ -1,0 +1,194 @@
+// The per-connection NIO handler: accumulates received bytes, parses every complete request in them, executes
+// each against the server on this (the only) event loop, and flushes all replies of one read with a single write.
+// Arguments are views into the receive buffer, so a pipelined batch of GETs and SETs allocates nothing per
+// command. Protocol errors reply Redis's text and close this connection only.
+// SPDX-License-Identifier: BSD-3-Clause
+import CinnabarCommands
+import CinnabarRESP
+import CinnabarStorage
+import NIOCore
+
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let server: Server
+    private var client: Client?
+    private var parser = RESPRequestParser()
+    /// Received bytes not yet consumed; its reader index is the start of the frame being parsed.
+    private var pending: ByteBuffer
+    private var context: ChannelHandlerContext?
+    private var retryScheduled = false
+    private var closed = false
+
+    init(server: Server, allocator: ByteBufferAllocator) {
+        self.server = server
+        self.pending = allocator.buffer(capacity: 0)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.context = context
+        let remote = context.remoteAddress.map(Self.describe) ?? "unknown"
+        let local = context.localAddress.map(Self.describe) ?? "unknown"
+        // NIO does not expose the descriptor; CLIENT LIST's fd is a stable per-connection number instead.
+        let fd = Int32(truncatingIfNeeded: 8 + server.stats.connectionsReceived)
+        guard let client = server.connect(address: remote, localAddress: local, fd: fd) else {
+            var b = context.channel.allocator.buffer(capacity: 64)
+            b.writeString("-ERR max number of clients reached\r\n")
+            context.writeAndFlush(wrapOutboundOut(b)).whenComplete { _ in context.close(promise: nil) }
+            closed = true
+            return
+        }
+        client.out = context.channel.allocator.buffer(capacity: 16 * 1024)
+        client.closeConnection = { [weak self] in self?.closeNow() }
+        client.sendAsync = { [weak self] buffer in
+            guard let self, let ctx = self.context, !self.closed else { return }
+            ctx.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+        }
+        self.client = client
+        context.fireChannelActive()
+    }
+
+    static func describe(_ address: SocketAddress) -> String {
+        switch address {
+        case .v4: return "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+        case .v6: return "[\(address.ipAddress ?? "?")]:\(address.port ?? 0)"
+        case .unixDomainSocket: return "\(address.pathname ?? ""):0"
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let client { server.disconnect(client) }
+        client?.closeConnection = nil
+        client?.sendAsync = nil
+        client = nil
+        closed = true
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        guard let client, !closed else { return }
+        server.stats.netInputBytes += incoming.readableBytes
+        server.readsProcessed += 1
+        if pending.readableBytes == 0 {
+            pending = incoming
+        } else {
+            pending.writeBuffer(&incoming)
+        }
+        client.lastInteraction = server.keyspace.now
+        process(context: context, client: client)
+    }
+
+    /// What processing the buffered bytes ended with.
+    private enum Outcome {
+        case needMore
+        case paused
+        case protocolError(String)
+        case close
+    }
+
+    private func process(context: ChannelHandlerContext, client: Client) {
+        server.keyspace.updateTime()
+        var limits = RESPParserLimits()
+        limits.maxBulkLength = server.config.protoMaxBulkLen
+        limits.authenticated = client.authenticated
+        var consumed = 0
+        let outcome: Outcome = pending.withUnsafeReadableBytes { bytes in
+            while consumed < bytes.count {
+                let frame = UnsafeRawBufferPointer(rebasing: bytes[consumed...])
+                limits.authenticated = client.authenticated
+                switch parser.parse(frame, limits: limits) {
+                case .incomplete:
+                    return .needMore
+                case let .protocolError(message):
+                    return .protocolError(message)
+                case let .command(length):
+                    if parser.arguments.isEmpty {
+                        consumed += length
+                        continue
+                    }
+                    let result: ExecutionResult = parser.arguments.withUnsafeBufferPointer { slices in
+                        if parser.isInline {
+                            return parser.inlineStorage.withUnsafeBytes { inline in
+                                server.execute(Arguments(base: inline.baseAddress, slices: slices), client: client)
+                            }
+                        }
+                        return server.execute(Arguments(base: frame.baseAddress, slices: slices), client: client)
+                    }
+                    if result == .postponed { return .paused }
+                    consumed += length
+                    if client.closeAfterReply { return .close }
+                }
+            }
+            return .needMore
+        }
+        pending.moveReaderIndex(forwardBy: consumed)
+        if pending.readableBytes == 0 {
+            pending.clear()
+        } else if pending.readerIndex > 64 * 1024 {
+            pending.discardReadBytes()
+        }
+        client.queryBufferLength = pending.readableBytes
+        switch outcome {
+        case .needMore:
+            if pending.readableBytes > server.config.clientQueryBufferLimit {
+                server.logger.warning("Closing client that reached max query buffer length: \(client.address)")
+                server.stats.clientQueryBufferLimitDisconnections += 1
+                flush(context: context, client: client)
+                closeNow()
+                return
+            }
+            if let expected = parser.expectedBulkLength, expected > 32 * 1024 {
+                // A large argument is on its way: make room once instead of growing repeatedly.
+                pending.reserveCapacity(minimumWritableBytes: min(expected + 2, server.config.protoMaxBulkLen + 2))
+            }
+        case .paused:
+            scheduleRetry(context: context)
+        case let .protocolError(message):
+            server.replyError(CommandError(message), client: client)
+            server.logger.info("Protocol error (\(message)) from client: \(client.address)")
+            flush(context: context, client: client)
+            closeNow()
+            return
+        case .close:
+            flush(context: context, client: client)
+            closeNow()
+            return
+        }
+        flush(context: context, client: client)
+    }
+
+    private func flush(context: ChannelHandlerContext, client: Client) {
+        guard client.out.readableBytes > 0, !closed else { return }
+        server.stats.netOutputBytes += client.out.readableBytes
+        server.writesProcessed += 1
+        context.writeAndFlush(wrapOutboundOut(client.out), promise: nil)
+        // The socket write usually completes inside the flush, leaving the buffer unique again, so clearing it
+        // reuses its storage instead of allocating.
+        client.out.clear()
+    }
+
+    /// CLIENT PAUSE: try the postponed command again shortly.
+    private func scheduleRetry(context: ChannelHandlerContext) {
+        guard !retryScheduled else { return }
+        retryScheduled = true
+        context.eventLoop.scheduleTask(in: .milliseconds(10)) { [weak self] in
+            guard let self, let client = self.client, let ctx = self.context, !self.closed else { return }
+            self.retryScheduled = false
+            self.process(context: ctx, client: client)
+        }
+    }
+
+    private func closeNow() {
+        guard !closed, let context else { return }
+        closed = true
+        if let client { server.disconnect(client) }
+        context.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        closeNow()
+    }
+}

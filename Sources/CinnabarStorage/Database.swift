@@ -1,0 +1,210 @@
+// One numbered database (SELECT n): the main table from keys to values and the expires table from volatile keys
+// to their deadline in Unix milliseconds, as Redis keeps `db->dict` and `db->expires`. Every read and write of a
+// key goes through the methods here, so lazy expiry, hit/miss counting, the dirty counter and (later) keyspace
+// notifications, WATCH invalidation and propagation happen in one place instead of in each command.
+// SPDX-License-Identifier: BSD-3-Clause
+
+/// A value with its access metadata (LRU clock in seconds, or the LFU counter later).
+public struct StoredValue {
+    public var value: Value
+    public var lru: UInt32
+    @inlinable public init(value: Value, lru: UInt32) {
+        self.value = value
+        self.lru = lru
+    }
+}
+
+/// The hash of a key given as raw bytes, equal to `Bytes(key).keyHash` without building the `Bytes`.
+@inlinable
+public func keyHash(_ key: UnsafeRawBufferPointer) -> UInt64 {
+    if key.count <= Bytes.inlineCapacity {
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { dst in
+            if let src = key.baseAddress { dst.baseAddress!.copyMemory(from: src, byteCount: key.count) }
+        }
+        return mixWords(words.0, words.1, words.2 | UInt64(key.count) << 56)
+    }
+    return hashBytes(key, seed: 0x9E37_79B9_7F4A_7C15)
+}
+
+/// How a read treats the access (Redis's LOOKUP_* flags).
+public struct LookupOptions: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// Don't update the key's access time (CLIENT NO-TOUCH, OBJECT, TYPE...).
+    public static let noTouch = LookupOptions(rawValue: 1)
+    /// Don't count a keyspace hit or miss.
+    public static let noStats = LookupOptions(rawValue: 2)
+    /// Don't expire the key even if it is logically expired (reads only report it missing).
+    public static let noExpire = LookupOptions(rawValue: 4)
+}
+
+public final class Database {
+    public private(set) var id: Int
+    public let keys = KeyTable<StoredValue>()
+    public let expires = KeyTable<Int64>()
+    /// Sum of TTLs seen by the last active-expire samples, for INFO keyspace's avg_ttl (Redis's estimate).
+    public var averageTTL: Int64 = 0
+    @usableFromInline unowned let keyspace: Keyspace
+
+    init(id: Int, keyspace: Keyspace) {
+        self.id = id
+        self.keyspace = keyspace
+    }
+
+    public var count: Int { keys.count }
+
+    func renumber(_ id: Int) { self.id = id }
+
+    // MARK: - Lookup
+
+    /// Finds a live key: a key past its deadline is deleted here (lazy expiry) and reported missing.
+    @inlinable
+    public func find(_ key: UnsafeRawBufferPointer, options: LookupOptions = []) -> Int? {
+        let h = keyHash(key)
+        guard let index = keys.find(key, hash: h) else {
+            if !options.contains(.noStats) { keyspace.stats.keyspaceMisses += 1 }
+            return nil
+        }
+        if expires.count > 0, let e = expires.find(key, hash: h) {
+            let when = expires.entry(e).pointee.value
+            if when <= keyspace.now {
+                if options.contains(.noExpire) || keyspace.isExpiryPaused {
+                    if !options.contains(.noStats) { keyspace.stats.keyspaceMisses += 1 }
+                    return nil
+                }
+                expireKey(index: index, expireIndex: e)
+                if !options.contains(.noStats) { keyspace.stats.keyspaceMisses += 1 }
+                return nil
+            }
+        }
+        if !options.contains(.noStats) { keyspace.stats.keyspaceHits += 1 }
+        if !options.contains(.noTouch) { keys.entry(index).pointee.value.lru = keyspace.lruClock }
+        return index
+    }
+
+    /// The value of a live key, or nil.
+    @inlinable
+    public func get(_ key: UnsafeRawBufferPointer, options: LookupOptions = []) -> Value? {
+        guard let i = find(key, options: options) else { return nil }
+        return keys.entry(i).pointee.value.value
+    }
+
+    /// Pointer to a live key's value for in-place modification. Call ``modified(_:)`` afterwards.
+    @inlinable
+    public func valuePointer(_ index: Int) -> UnsafeMutablePointer<Value> {
+        (UnsafeMutableRawPointer(keys.entry(index))
+            + MemoryLayout<KeyTableEntry<StoredValue>>.offset(of: \KeyTableEntry<StoredValue>.value.value)!)
+            .assumingMemoryBound(to: Value.self)
+    }
+
+    public func key(at index: Int) -> Bytes { keys.entry(index).pointee.key }
+
+    // MARK: - Writes
+
+    /// Sets a key to a value; an existing key keeps its TTL only when `keepTTL`. Returns true when the key is new.
+    @inlinable
+    @discardableResult
+    public func set(_ key: UnsafeRawBufferPointer, _ value: Value, keepTTL: Bool = false) -> Bool {
+        let h = keyHash(key)
+        if let index = keys.find(key, hash: h) {
+            let e = keys.entry(index)
+            e.pointee.value.value = value
+            e.pointee.value.lru = keyspace.lruClock
+            if !keepTTL && expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
+            modified(key)
+            return false
+        }
+        keys.insert(Bytes(key), hash: h, value: StoredValue(value: value, lru: keyspace.lruClock))
+        modified(key)
+        return true
+    }
+
+    /// Adds a key that ``find(_:options:)`` just reported missing.
+    @inlinable
+    public func add(_ key: UnsafeRawBufferPointer, _ value: Value) -> Int {
+        let index = keys.insert(Bytes(key), hash: keyHash(key), value: StoredValue(value: value, lru: keyspace.lruClock))
+        modified(key)
+        return index
+    }
+
+    /// Deletes a key (expired or not). Returns whether it existed.
+    @discardableResult
+    public func delete(_ key: UnsafeRawBufferPointer) -> Bool {
+        let h = keyHash(key)
+        guard let index = keys.find(key, hash: h) else { return false }
+        if expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
+        keys.remove(at: index)
+        modified(key)
+        return true
+    }
+
+    /// Removes a key's entry and returns its value (RENAME, MOVE); no modification signal.
+    public func take(_ key: UnsafeRawBufferPointer) -> (value: StoredValue, expire: Int64?)? {
+        let h = keyHash(key)
+        guard let index = keys.find(key, hash: h) else { return nil }
+        var expire: Int64? = nil
+        if expires.count > 0, let x = expires.find(key, hash: h) { expire = expires.remove(at: x).value }
+        return (keys.remove(at: index).value, expire)
+    }
+
+    /// Records that a key changed: counts a change for the dirty counter and gives later subsystems (WATCH,
+    /// keyspace notifications, client tracking) their single hook.
+    @inlinable
+    public func modified(_ key: UnsafeRawBufferPointer) {
+        keyspace.dirty &+= 1
+        keyspace.onKeyModified?(self, key)
+    }
+
+    /// Removes every key.
+    public func removeAll() {
+        keys.removeAll()
+        expires.removeAll()
+        averageTTL = 0
+    }
+
+    // MARK: - Expiry
+
+    /// The deadline of a key in Unix milliseconds, or nil when it has none (the key must exist).
+    public func expireTime(_ key: UnsafeRawBufferPointer) -> Int64? {
+        guard expires.count > 0, let x = expires.find(key, hash: keyHash(key)) else { return nil }
+        return expires.entry(x).pointee.value
+    }
+
+    /// Sets the deadline of an existing key.
+    public func setExpire(_ key: UnsafeRawBufferPointer, at when: Int64) {
+        let h = keyHash(key)
+        if let x = expires.find(key, hash: h) {
+            expires.entry(x).pointee.value = when
+        } else {
+            expires.insert(Bytes(key), hash: h, value: when)
+        }
+    }
+
+    /// Makes a key persistent. Returns whether it had a deadline.
+    @discardableResult
+    public func removeExpire(_ key: UnsafeRawBufferPointer) -> Bool {
+        guard expires.count > 0, let x = expires.find(key, hash: keyHash(key)) else { return false }
+        expires.remove(at: x)
+        return true
+    }
+
+    /// Deletes an expired key found by a lookup or by the active cycle, and reports it.
+    @usableFromInline
+    func expireKey(index: Int, expireIndex: Int) {
+        let key = keys.entry(index).pointee.key
+        expires.remove(at: expireIndex)
+        // `expires.remove` does not move main-table entries, so `index` is still valid.
+        keys.remove(at: index)
+        keyspace.stats.expiredKeys += 1
+        keyspace.dirty &+= 1
+        key.withUnsafeBytes { keyspace.onKeyExpired?(self, $0) }
+    }
+
+    /// True when the key exists and its deadline has passed (used by SCAN/KEYS/RANDOMKEY, which check without
+    /// deleting while they iterate).
+    public func isExpired(_ key: UnsafeRawBufferPointer) -> Bool {
+        guard let t = expireTime(key) else { return false }
+        return t <= keyspace.now
+    }
+}

@@ -1,0 +1,98 @@
+// All databases plus the state that every key operation shares: the cached clock, the keyspace statistics of
+// INFO stats (hits, misses, expired keys), the dirty counter (changes since the last save), the random source for
+// sampling, and the hooks through which later subsystems observe modifications and expirations.
+// SPDX-License-Identifier: BSD-3-Clause
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where time comes from. The server reads the system clock once per event-loop batch (Redis's cached
+/// `mstime`); tests set `manualMilliseconds` and advance it, so TTL logic runs without sleeping.
+public final class KeyspaceClock {
+    public var manualMilliseconds: Int64?
+    public init() {}
+
+    /// Milliseconds since the Unix epoch.
+    public func readMilliseconds() -> Int64 {
+        if let m = manualMilliseconds { return m }
+        return unixTimeMicroseconds() / 1000
+    }
+}
+
+/// Microseconds since the Unix epoch, from the system clock.
+public func unixTimeMicroseconds() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+}
+
+/// Microseconds of a monotonic clock, for durations.
+public func monotonicMicroseconds() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+}
+
+/// Counters reported by INFO stats.
+public struct KeyspaceStats: Sendable {
+    public var keyspaceHits = 0
+    public var keyspaceMisses = 0
+    public var expiredKeys = 0
+    public var expiredStalePercent = 0.0
+    public var expiredTimeCapReachedCount = 0
+    public var expireCycleMicroseconds: Int64 = 0
+    public init() {}
+}
+
+public final class Keyspace {
+    public private(set) var databases: [Database] = []
+    public let clock: KeyspaceClock
+    /// The cached time of the command being executed, in Unix milliseconds.
+    public var now: Int64
+    public var stats = KeyspaceStats()
+    /// Changes since the last save (rdb_changes_since_last_save).
+    public var dirty = 0
+    public var random = FastRandom(seed: UInt64(truncatingIfNeeded: unixTimeMicroseconds()))
+    /// While true (DEBUG SET-ACTIVE-EXPIRE, or a paused server), expired keys are reported missing but not removed.
+    public var isExpiryPaused = false
+    /// Called after every modification of a key (WATCH, tracking and notifications hang off this later).
+    public var onKeyModified: ((Database, UnsafeRawBufferPointer) -> Void)?
+    /// Called after a key was deleted because it expired.
+    public var onKeyExpired: ((Database, UnsafeRawBufferPointer) -> Void)?
+
+    public init(databases count: Int, clock: KeyspaceClock = KeyspaceClock()) {
+        self.clock = clock
+        self.now = clock.readMilliseconds()
+        databases = []
+        for i in 0..<count { databases.append(Database(id: i, keyspace: self)) }
+    }
+
+    /// Refreshes the cached time; called before each batch of commands.
+    @inlinable
+    public func updateTime() { now = clock.readMilliseconds() }
+
+    /// The LRU clock: seconds, as Redis's 24-bit LRU clock with 1 s resolution.
+    @inlinable
+    public var lruClock: UInt32 { UInt32(truncatingIfNeeded: (now / 1000) & 0xFF_FFFF) }
+
+    /// Idle time in milliseconds of a value stamped with `lru`.
+    public func idleMilliseconds(lru: UInt32) -> Int64 {
+        let clock = lruClock
+        let ticks = clock >= lru ? Int64(clock - lru) : Int64(clock) + 0xFF_FFFF - Int64(lru)
+        return ticks * 1000
+    }
+
+    public var totalKeys: Int { databases.reduce(0) { $0 + $1.count } }
+
+    /// SWAPDB: exchanges the contents of two databases.
+    public func swap(_ a: Int, _ b: Int) {
+        databases.swapAt(a, b)
+        databases[a].renumber(a)
+        databases[b].renumber(b)
+    }
+
+    /// Removes every key of every database.
+    public func flushAll() {
+        for db in databases { db.removeAll() }
+    }
+}
