@@ -64,7 +64,7 @@ public struct CommandContext {
         return Int(v)
     }
 
-    public func double(_ i: Int) throws(CommandError) -> Double {
+    public func doubleArgument(_ i: Int) throws(CommandError) -> Double {
         guard let v = parseDouble(args[i]) else { throw .notFloat }
         return v
     }

@@ -3,6 +3,7 @@
 // commands; the dispatcher enforces arity, flags and authentication from them once, as processCommand does, and
 // COMMAND INFO/DOCS/LIST/GETKEYS answer from them.
 // SPDX-License-Identifier: BSD-3-Clause
+import CinnabarStorage
 
 /// Command flags (Redis's CMD_* flags; names as COMMAND INFO prints them).
 public struct CommandFlags: OptionSet, Sendable {
@@ -44,38 +45,91 @@ public struct CommandFlags: OptionSet, Sendable {
     }
 }
 
-/// Where a command's keys are: Redis's legacy (first, last, step) triple. `last` is negative to count from the
-/// end (-1: the last argument). A custom finder handles commands whose keys depend on other arguments.
+/// Where a command's keys are and how it uses them: Redis 7's key specs (COMMAND INFO, COMMAND GETKEYS,
+/// cluster and ACL key extraction). The legacy (first, last, step) triple is derived from them.
+public struct KeySpec: Sendable {
+    public enum Begin: Sendable {
+        /// The key search starts at this argument index.
+        case index(Int)
+        /// The key search starts after this keyword, searched from `startFrom` (negative: from the end).
+        case keyword(String, startFrom: Int)
+    }
+    public enum Find: Sendable {
+        /// Keys from the start up to `lastKey` (relative to the start; negative counts from the end), every
+        /// `step`; `limit` > 1 keeps only 1/limit of the remaining arguments.
+        case range(lastKey: Int, step: Int, limit: Int)
+        /// The number of keys is the argument at `keyNumIndex` (relative), the keys start at `firstKey`.
+        case keynum(keyNumIndex: Int, firstKey: Int, step: Int)
+    }
+    /// Redis's flag names: RO, RW, OW, RM, ACCESS, UPDATE, INSERT, DELETE, NOT_KEY, INCOMPLETE, VARIABLE_FLAGS.
+    public var flags: [String]
+    public var notes: String
+    public var begin: Begin
+    public var find: Find
+
+    public init(flags: [String], notes: String = "", begin: Begin, find: Find) {
+        self.flags = flags
+        self.notes = notes
+        self.begin = begin
+        self.find = find
+    }
+
+    /// Keys from argument `position` on: one key, or up to `last` (negative: from the end) every `step`.
+    public static func key(_ position: Int, _ flags: String, last: Int = 0, step: Int = 1, notes: String = "") -> KeySpec {
+        KeySpec(flags: flags.split(separator: " ").map(String.init), notes: notes, begin: .index(position),
+                find: .range(lastKey: last, step: step, limit: 0))
+    }
+
+    /// The flags as COMMAND INFO prints them: access types upper case, the rest lower case.
+    public var displayFlags: [String] {
+        flags.map { ["RO", "RW", "OW", "RM"].contains($0) ? $0 : $0.lowercased() }
+    }
+
+    /// Argument indexes of this spec's keys in a call.
+    func indexes(in args: Arguments) -> [Int] {
+        let start: Int
+        switch begin {
+        case let .index(i): start = i
+        case let .keyword(word, startFrom):
+            let range = startFrom >= 0 ? Array(startFrom..<args.count) : Array((1..<max(1, args.count + startFrom + 1)).reversed())
+            guard let at = range.first(where: { equalsIgnoringCase(args[$0], word) }) else { return [] }
+            start = at + 1
+        }
+        guard start < args.count else { return [] }
+        switch find {
+        case let .range(lastKey, step, limit):
+            var end = lastKey >= 0 ? start + lastKey : args.count + lastKey
+            if lastKey < 0 && limit > 1 { end = start + (args.count - start) / limit - 1 }
+            end = min(end, args.count - 1)
+            return end >= start ? Array(stride(from: start, through: end, by: max(step, 1))) : []
+        case let .keynum(keyNumIndex, firstKey, step):
+            guard start + keyNumIndex < args.count, let n = parseInt64(args[start + keyNumIndex]), n > 0 else { return [] }
+            let first = start + firstKey
+            return (0..<Int(n)).map { first + $0 * step }.filter { $0 < args.count }
+        }
+    }
+}
+
+/// Redis's legacy key positions, derived from the key specs (COMMAND INFO fields 4-6).
 public struct KeyPositions: Sendable {
     public var first: Int
     public var last: Int
     public var step: Int
-    public var finder: (@Sendable (Arguments) -> [Int])?
 
-    public static let none = KeyPositions(first: 0, last: 0, step: 0)
-    public static func single(_ at: Int = 1) -> KeyPositions { KeyPositions(first: at, last: at, step: 1) }
-    public static func range(_ first: Int, _ last: Int, step: Int = 1) -> KeyPositions {
-        KeyPositions(first: first, last: last, step: step)
-    }
-    public init(first: Int, last: Int, step: Int, finder: (@Sendable (Arguments) -> [Int])? = nil) {
+    init(_ specs: [KeySpec]) {
+        var first = 0, last = 0, step = 0
+        for spec in specs {
+            guard case let .index(position) = spec.begin, case let .range(lastKey, keyStep, limit) = spec.find,
+                limit <= 1
+            else { continue }
+            if first == 0 || position < first { first = position }
+            let specLast = lastKey < 0 ? lastKey : position + lastKey
+            if lastKey < 0 || last < 0 { last = min(last, specLast) } else { last = max(last, specLast) }
+            step = step == 0 ? keyStep : min(step, keyStep)
+        }
         self.first = first
         self.last = last
         self.step = step
-        self.finder = finder
-    }
-
-    /// Argument indexes of the keys in a call.
-    public func indexes(in args: Arguments) -> [Int] {
-        if let finder { return finder(args) }
-        guard first > 0 else { return [] }
-        let lastIndex = last < 0 ? args.count + last : last
-        var r: [Int] = []
-        var i = first
-        while i <= lastIndex && i < args.count {
-            r.append(i)
-            i += step
-        }
-        return r
     }
 }
 
@@ -88,6 +142,7 @@ public final class CommandSpec {
     let nameBytes: [UInt8]
     public let arity: Int
     public let flags: CommandFlags
+    public let keySpecs: [KeySpec]
     public let keys: KeyPositions
     public let aclCategories: [String]
     public let group: String
@@ -106,7 +161,7 @@ public final class CommandSpec {
     public var failedCalls = 0
 
     public init(
-        _ name: String, arity: Int, flags: CommandFlags, keys: KeyPositions = .none,
+        _ name: String, arity: Int, flags: CommandFlags, keys: [KeySpec] = [],
         acl: [String] = [], group: String, summary: String = "", since: String = "1.0.0", complexity: String = "O(1)",
         tips: [String] = [], subcommands: [CommandSpec] = [], handler: @escaping CommandHandler
     ) {
@@ -114,7 +169,8 @@ public final class CommandSpec {
         self.nameBytes = Array(self.name.utf8)
         self.arity = arity
         self.flags = flags
-        self.keys = keys
+        self.keySpecs = keys
+        self.keys = KeyPositions(keys)
         self.aclCategories = acl
         self.group = group
         self.summary = summary
@@ -136,20 +192,32 @@ public final class CommandSpec {
             subcommands: subcommands, handler: { _ throws(CommandError) in })
     }
 
-    /// `config|get` for subcommands, `get` for commands.
-    public var fullName: String { parent.map { "\($0.name)|\(name)" } ?? name }
+    /// `config|get` for subcommands, `get` for commands (computed once: the dispatcher records it per call).
+    public private(set) lazy var fullName: String = parent.map { "\($0.name)|\(name)" } ?? name
 
-    /// ACL categories including the ones implied by flags, as COMMAND INFO lists them.
-    public var allCategories: [String] {
-        var r: [String] = []
-        if flags.contains(.write) { r.append("@write") }
-        if flags.contains(.readonly) { r.append("@read") }
-        if flags.contains(.admin) { r.append("@admin"); r.append("@dangerous") }
-        if flags.contains(.pubsub) { r.append("@pubsub") }
-        if flags.contains(.fast) { r.append("@fast") } else { r.append("@slow") }
-        if flags.contains(.blocking) { r.append("@blocking") }
-        for c in aclCategories where !r.contains(c) { r.append(c) }
-        return r
+    /// Redis's ACL categories in the order COMMAND INFO lists them.
+    static let categoryOrder = [
+        "@keyspace", "@read", "@write", "@set", "@sortedset", "@list", "@hash", "@string", "@bitmap",
+        "@hyperloglog", "@geo", "@stream", "@pubsub", "@admin", "@fast", "@slow", "@blocking", "@dangerous",
+        "@connection", "@transaction", "@scripting",
+    ]
+
+    /// ACL categories including the ones implied by flags (setImplicitACLCategories), in Redis's order.
+    public private(set) lazy var allCategories: [String] = {
+        var r = Set(aclCategories)
+        if flags.contains(.write) { r.insert("@write") }
+        if flags.contains(.readonly) && !aclCategories.contains("@scripting") { r.insert("@read") }
+        if flags.contains(.admin) { r.formUnion(["@admin", "@dangerous"]) }
+        if flags.contains(.pubsub) { r.insert("@pubsub") }
+        if flags.contains(.fast) { r.insert("@fast") }
+        if flags.contains(.blocking) { r.insert("@blocking") }
+        if !r.contains("@fast") { r.insert("@slow") }
+        return CommandSpec.categoryOrder.filter { r.contains($0) }
+    }()
+
+    /// Argument indexes of the keys of a call, in key-spec order.
+    public func keyIndexes(in args: Arguments) -> [Int] {
+        keySpecs.flatMap { $0.indexes(in: args) }
     }
 
     func subcommand(_ name: UnsafeRawBufferPointer) -> CommandSpec? {

@@ -102,7 +102,7 @@ public final class Configuration {
         if p.protected && !startup && values["enable-protected-configs"] == "no" {
             throw ConfigError("can't set protected config")
         }
-        let normalized = try normalize(p, words)
+        let normalized = Configuration.canonical(p.name, try normalize(p, words))
         values[p.name] = normalized
         applyTyped(p.name)
     }
@@ -150,9 +150,34 @@ public final class Configuration {
         }
     }
 
+    /// The form CONFIG GET reports after Redis applies a value: hz is clamped to 1...500, keyspace event flags
+    /// are re-rendered in Redis's order ("KEA" → "AKE").
+    static func canonical(_ name: String, _ value: String) -> String {
+        switch name {
+        case "hz":
+            return String(min(max(Int(value) ?? 10, 1), 500))
+        case "notify-keyspace-events":
+            var classes = Set<Character>()
+            for ch in value {
+                if ch == "A" { classes.formUnion("g$lshzxetd") } else { classes.insert(ch) }
+            }
+            var out = ""
+            if classes.isSuperset(of: "g$lshzxetd") {
+                out = "A"
+            } else {
+                for ch in "g$lshzxetdn" where classes.contains(ch) { out.append(ch) }
+            }
+            for ch in "KEm" where classes.contains(ch) { out.append(ch) }
+            return out
+        default:
+            return value
+        }
+    }
+
     /// Redis's memtoull: a number with an optional unit b, k, kb, m, mb, g, gb (case-insensitive).
     public static func parseMemory(_ s: String) -> Int? {
         let lower = s.lowercased()
+        if lower.hasPrefix("-") || lower.hasPrefix("+") { return nil }
         let units: [(String, Int)] = [
             ("gb", 1024 * 1024 * 1024), ("mb", 1024 * 1024), ("kb", 1024), ("g", 1_000_000_000),
             ("m", 1_000_000), ("k", 1000), ("b", 1),

@@ -18,6 +18,21 @@ extension Server {
     @discardableResult
     public func execute(_ args: Arguments, client: Client) -> ExecutionResult {
         guard args.count > 0 else { return .done }
+        let before = client.replyMode
+        let replyStart = client.out.writerIndex
+        let result = dispatch(args, client: client)
+        if before == .on && client.replyMode == .on { return result }
+        // CLIENT REPLY OFF / SKIP: the reply of a suppressed command, error or not, is discarded. As in Redis,
+        // SKIP set by one command applies to the next one, and REPLY ON's own +OK is sent.
+        let after = client.replyMode
+        let skipped = before == .skipThis && after == .skipThis
+        if after == .off || skipped { client.out.moveWriterIndex(to: replyStart) }
+        if skipped { client.replyMode = .on }
+        if after == .skipNext { client.replyMode = .skipThis }
+        return result
+    }
+
+    private func dispatch(_ args: Arguments, client: Client) -> ExecutionResult {
         guard var spec = commands.find(args[0]) else {
             rejectUnknown(args, client: client)
             return .done
@@ -41,7 +56,7 @@ extension Server {
         }
         if pause.kind != .none && isPaused(spec, client: client) { return .postponed }
 
-        let replyStart = client.out.writerIndex
+        client.lastCommand = spec.fullName
         let context = CommandContext(server: self, client: client, args: args, spec: spec)
         let start = monotonicMicroseconds()
         do {
@@ -54,20 +69,15 @@ extension Server {
         spec.calls += 1
         spec.microseconds += duration
         stats.commandsProcessed += 1
-        client.lastCommand = spec.fullName
         if duration >= config.slowlogLogSlowerThan && config.slowlogLogSlowerThan >= 0
             && !spec.flags.contains(.skipSlowlog)
         {
             slowLog.add(args: args, duration: duration, client: client, maxLength: config.slowlogMaxLen)
         }
         if !monitors.isEmpty && !spec.flags.contains(.skipMonitor) { feedMonitors(args, client: client) }
-        switch client.replyMode {
-        case .on: break
-        case .off: client.out.moveWriterIndex(to: replyStart)
-        case .skipThis:
-            client.out.moveWriterIndex(to: replyStart)
-            client.replyMode = .on
-        case .skipNext: client.replyMode = .skipThis
+        let threshold = config.latencyMonitorThreshold
+        if threshold > 0 && duration / 1000 >= threshold {
+            latency.record(spec.flags.contains(.fast) ? "fast-command" : "command", milliseconds: Int(duration / 1000))
         }
         return .done
     }

@@ -20,6 +20,12 @@ public struct ServerStats: Sendable {
     public init() {}
 }
 
+/// Counters CONFIG RESETSTAT leaves alone (Redis 7.2 keeps the ACL denial counts).
+public struct SecurityStats: Sendable {
+    public var authFailures = 0
+    public init() {}
+}
+
 public enum ClientPauseKind: Sendable { case none, write, all }
 
 public final class Server {
@@ -31,6 +37,7 @@ public final class Server {
     public let commands: CommandTable
     public var logger: Logger
     public var stats = ServerStats()
+    public var securityStats = SecurityStats()
     public let runID: String
     public var replicationID: String
     public let startTimeMicros: Int64
@@ -79,6 +86,7 @@ public final class Server {
         self.replicationID = Server.randomHex(40)
         self.startTimeMicros = unixTimeMicroseconds()
         self.lastSaveTime = unixTimeMicroseconds() / 1_000_000
+        applyEvictionSettings()
     }
 
     static func randomHex(_ n: Int) -> String {

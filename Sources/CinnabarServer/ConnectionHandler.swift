@@ -109,6 +109,8 @@ final class ConnectionHandler: ChannelInboundHandler {
                         consumed += length
                         continue
                     }
+                    // Like Redis, the command being executed still counts in the query buffer (CLIENT LIST qbuf).
+                    client.queryBufferLength = bytes.count - consumed
                     let result: ExecutionResult = parser.arguments.withUnsafeBufferPointer { slices in
                         if parser.isInline {
                             return parser.inlineStorage.withUnsafeBytes { inline in
@@ -147,7 +149,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         case .paused:
             scheduleRetry(context: context)
         case let .protocolError(message):
-            server.replyError(CommandError(message), client: client)
+            server.replyError(CommandError("ERR " + message), client: client)
             server.logger.info("Protocol error (\(message)) from client: \(client.address)")
             flush(context: context, client: client)
             closeNow()

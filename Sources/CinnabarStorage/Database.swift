@@ -79,7 +79,10 @@ public final class Database {
             }
         }
         if !options.contains(.noStats) { keyspace.stats.keyspaceHits += 1 }
-        if !options.contains(.noTouch) { keys.entry(index).pointee.value.lru = keyspace.lruClock }
+        if !options.contains(.noTouch) {
+            let e = keys.entry(index)
+            e.pointee.value.lru = keyspace.accessStamp(previous: e.pointee.value.lru)
+        }
         return index
     }
 
@@ -110,12 +113,12 @@ public final class Database {
         if let index = keys.find(key, hash: h) {
             let e = keys.entry(index)
             e.pointee.value.value = value
-            e.pointee.value.lru = keyspace.lruClock
+            e.pointee.value.lru = keyspace.accessStamp(previous: e.pointee.value.lru)
             if !keepTTL && expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
             modified(key)
             return false
         }
-        keys.insert(Bytes(key), hash: h, value: StoredValue(value: value, lru: keyspace.lruClock))
+        keys.insert(Bytes(key), hash: h, value: StoredValue(value: value, lru: keyspace.newStamp))
         modified(key)
         return true
     }
@@ -123,7 +126,7 @@ public final class Database {
     /// Adds a key that ``find(_:options:)`` just reported missing.
     @inlinable
     public func add(_ key: UnsafeRawBufferPointer, _ value: Value) -> Int {
-        let index = keys.insert(Bytes(key), hash: keyHash(key), value: StoredValue(value: value, lru: keyspace.lruClock))
+        let index = keys.insert(Bytes(key), hash: keyHash(key), value: StoredValue(value: value, lru: keyspace.newStamp))
         modified(key)
         return index
     }

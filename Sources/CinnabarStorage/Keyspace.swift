@@ -53,6 +53,10 @@ public final class Keyspace {
     /// Changes since the last save (rdb_changes_since_last_save).
     public var dirty = 0
     public var random = FastRandom(seed: UInt64(truncatingIfNeeded: unixTimeMicroseconds()))
+    /// maxmemory-policy is an LFU policy: access stamps hold LFU counters instead of LRU times.
+    public var usesLFU = false
+    public var lfuLogFactor = 10
+    public var lfuDecayTime = 1
     /// While true (DEBUG SET-ACTIVE-EXPIRE, or a paused server), expired keys are reported missing but not removed.
     public var isExpiryPaused = false
     /// Called after every modification of a key (WATCH, tracking and notifications hang off this later).

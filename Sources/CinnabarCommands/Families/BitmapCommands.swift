@@ -5,18 +5,18 @@ import CinnabarStorage
 
 enum BitmapCommands {
     static let specs: [CommandSpec] = [
-        CommandSpec("setbit", arity: 4, flags: [.write, .denyOOM], keys: .single(), acl: ["@bitmap"], group: "bitmap",
+        CommandSpec("setbit", arity: 4, flags: [.write, .denyOOM], keys: [.key(1, "RW ACCESS UPDATE")], acl: ["@bitmap"], group: "bitmap",
                     summary: "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.",
                     since: "2.2.0", handler: setbit),
-        CommandSpec("getbit", arity: 3, flags: [.readonly, .fast], keys: .single(), acl: ["@bitmap"], group: "bitmap",
+        CommandSpec("getbit", arity: 3, flags: [.readonly, .fast], keys: [.key(1, "RO ACCESS")], acl: ["@bitmap"], group: "bitmap",
                     summary: "Returns a bit value by offset.", since: "2.2.0", handler: getbit),
-        CommandSpec("bitcount", arity: -2, flags: [.readonly], keys: .single(), acl: ["@bitmap"], group: "bitmap",
+        CommandSpec("bitcount", arity: -2, flags: [.readonly], keys: [.key(1, "RO ACCESS")], acl: ["@bitmap"], group: "bitmap",
                     summary: "Counts the number of set bits (population counting) in a string.", since: "2.6.0",
                     complexity: "O(N)", handler: bitcount),
-        CommandSpec("bitpos", arity: -3, flags: [.readonly], keys: .single(), acl: ["@bitmap"], group: "bitmap",
+        CommandSpec("bitpos", arity: -3, flags: [.readonly], keys: [.key(1, "RO ACCESS")], acl: ["@bitmap"], group: "bitmap",
                     summary: "Finds the first set (1) or clear (0) bit in a string.", since: "2.8.7",
                     complexity: "O(N)", handler: bitpos),
-        CommandSpec("bitop", arity: -4, flags: [.write, .denyOOM], keys: .range(2, -1), acl: ["@bitmap"],
+        CommandSpec("bitop", arity: -4, flags: [.write, .denyOOM], keys: [.key(2, "OW UPDATE"), .key(3, "RO ACCESS", last: -1)], acl: ["@bitmap"],
                     group: "bitmap", summary: "Performs bitwise operations on multiple strings, and stores the result.",
                     since: "2.6.0", complexity: "O(N)", handler: bitop),
     ]

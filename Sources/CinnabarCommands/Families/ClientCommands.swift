@@ -144,8 +144,9 @@ enum ClientCommands {
                 guard i + 1 < c.args.count else { throw .syntax }
                 let opt = c.args[i]
                 if argEquals(opt, "ID") {
-                    guard let v = parseInt64(c.args[i + 1]) else { throw .notInteger }
-                    guard v >= 1 else { throw .err("client-id should be greater than 0") }
+                    guard let v = parseInt64(c.args[i + 1]), v >= 1 else {
+                        throw .err("client-id should be greater than 0")
+                    }
                     id = Int(v)
                 } else if argEquals(opt, "TYPE") {
                     let t = c.args.string(i + 1).lowercased()

@@ -60,9 +60,9 @@ enum CommandCommands {
         c.array(10)
         c.bulk(spec.fullName)
         c.integer(spec.arity)
-        c.set(spec.flags.names.count + (spec.keys.finder != nil ? 1 : 0))
-        for f in spec.flags.names { c.simple(f) }
-        if spec.keys.finder != nil { c.simple("movablekeys") }
+        let flags = spec.flags.names
+        c.set(flags.count)
+        for f in flags { c.simple(f) }
         c.integer(spec.keys.first)
         c.integer(spec.keys.last)
         c.integer(spec.keys.step)
@@ -71,43 +71,66 @@ enum CommandCommands {
         for cat in cats { c.simple(cat) }
         c.set(spec.tips.count)
         for t in spec.tips { c.simple(t) }
-        // Key specs: one begin_search/find_keys pair per legacy range.
-        if spec.keys.first > 0 {
-            c.array(1)
-            c.map(3)
-            c.bulk("flags")
-            c.set(keyFlags(spec).count)
-            for f in keyFlags(spec) { c.simple(f) }
-            c.bulk("begin_search")
-            c.map(2)
-            c.bulk("type")
+        c.set(spec.keySpecs.count)
+        for k in spec.keySpecs { writeKeySpec(c, k) }
+        c.set(spec.subcommands.count)
+        for s in spec.subcommands { writeInfo(c, s) }
+    }
+
+    static func writeKeySpec(_ c: CommandContext, _ k: KeySpec) {
+        c.map(k.notes.isEmpty ? 3 : 4)
+        if !k.notes.isEmpty {
+            c.bulk("notes")
+            c.bulk(k.notes)
+        }
+        c.bulk("flags")
+        let flags = k.displayFlags
+        c.set(flags.count)
+        for f in flags { c.simple(f) }
+        c.bulk("begin_search")
+        c.map(2)
+        c.bulk("type")
+        switch k.begin {
+        case let .index(position):
             c.bulk("index")
             c.bulk("spec")
             c.map(1)
             c.bulk("index")
-            c.integer(spec.keys.first)
-            c.bulk("find_keys")
+            c.integer(position)
+        case let .keyword(word, startFrom):
+            c.bulk("keyword")
+            c.bulk("spec")
             c.map(2)
-            c.bulk("type")
+            c.bulk("keyword")
+            c.bulk(word)
+            c.bulk("startfrom")
+            c.integer(startFrom)
+        }
+        c.bulk("find_keys")
+        c.map(2)
+        c.bulk("type")
+        switch k.find {
+        case let .range(lastKey, step, limit):
             c.bulk("range")
             c.bulk("spec")
             c.map(3)
             c.bulk("lastkey")
-            c.integer(spec.keys.last < 0 ? spec.keys.last : spec.keys.last - spec.keys.first)
+            c.integer(lastKey)
             c.bulk("keystep")
-            c.integer(spec.keys.step)
+            c.integer(step)
             c.bulk("limit")
-            c.integer(0)
-        } else {
-            c.array(0)
+            c.integer(limit)
+        case let .keynum(keyNumIndex, firstKey, step):
+            c.bulk("keynum")
+            c.bulk("spec")
+            c.map(3)
+            c.bulk("keynumidx")
+            c.integer(keyNumIndex)
+            c.bulk("firstkey")
+            c.integer(firstKey)
+            c.bulk("keystep")
+            c.integer(step)
         }
-        c.array(spec.subcommands.count)
-        for s in spec.subcommands { writeInfo(c, s) }
-    }
-
-    static func keyFlags(_ spec: CommandSpec) -> [String] {
-        if spec.flags.contains(.write) { return ["RW", "UPDATE"] }
-        return ["RO", "ACCESS"]
     }
 
     static func info(_ c: CommandContext) throws(CommandError) {
@@ -192,26 +215,38 @@ enum CommandCommands {
     }
 
     static func getkeys(_ c: CommandContext, withFlags: Bool) throws(CommandError) {
-        let name = c.args[2]
-        guard var spec = c.server.commands.find(name) else { throw .err("Invalid command specified") }
+        guard var spec = c.server.commands.find(c.args[2]) else { throw .err("Invalid command specified") }
         let inner = Arguments((2..<c.args.count).map { Array(c.args[$0]) })
         if !spec.subcommands.isEmpty && inner.count >= 2, let sub = spec.subcommand(inner[1]) { spec = sub }
         if (spec.arity > 0 && spec.arity != inner.count) || inner.count < -spec.arity {
             throw .err("Invalid number of arguments specified for command")
         }
-        let keys = spec.keys.indexes(in: inner)
-        guard !keys.isEmpty else { throw .err("The command has no key arguments") }
-        c.array(keys.count)
-        for k in keys {
+        var found: [(index: Int, flags: [String])] = []
+        for k in spec.keySpecs {
+            let flags = variableFlags(spec, k, inner)
+            for i in k.indexes(in: inner) { found.append((i, flags)) }
+        }
+        guard !found.isEmpty else { throw .err("The command has no key arguments") }
+        c.array(found.count)
+        for (i, flags) in found {
             if withFlags {
                 c.array(2)
-                c.bulk(inner[k])
-                let flags = keyFlags(spec)
+                c.bulk(inner[i])
                 c.set(flags.count)
                 for f in flags { c.simple(f) }
             } else {
-                c.bulk(inner[k])
+                c.bulk(inner[i])
             }
         }
+    }
+
+    /// The actual flags of a VARIABLE_FLAGS key spec for one call (SET: a write-only overwrite unless GET).
+    static func variableFlags(_ spec: CommandSpec, _ k: KeySpec, _ args: Arguments) -> [String] {
+        guard k.flags.contains("VARIABLE_FLAGS") else { return k.displayFlags }
+        if spec.name == "set" {
+            let hasGet = (3..<max(3, args.count)).contains { argEquals(args[$0], "GET") }
+            return hasGet ? ["RW", "access", "update"] : ["OW", "update"]
+        }
+        return k.displayFlags.filter { $0 != "variable_flags" }
     }
 }

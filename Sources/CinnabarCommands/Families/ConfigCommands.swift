@@ -134,6 +134,13 @@ enum ConfigCommands {
 }
 
 extension Server {
+    /// Copies the eviction-related settings the keyspace needs for access stamps.
+    func applyEvictionSettings() {
+        keyspace.usesLFU = (config.get("maxmemory-policy") ?? "").hasSuffix("lfu")
+        keyspace.lfuLogFactor = Int(config.get("lfu-log-factor") ?? "10") ?? 10
+        keyspace.lfuDecayTime = Int(config.get("lfu-decay-time") ?? "1") ?? 1
+    }
+
     /// Applies a configuration change to live state.
     func configChanged(_ name: String) {
         switch name {
@@ -142,6 +149,8 @@ extension Server {
             break
         case "loglevel":
             logger.logLevel = ConfigFile.logLevel(config.logLevel)
+        case "maxmemory-policy", "lfu-log-factor", "lfu-decay-time":
+            applyEvictionSettings()
         default:
             break
         }

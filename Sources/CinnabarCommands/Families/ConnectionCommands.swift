@@ -68,6 +68,7 @@ enum ConnectionCommands {
         let expected = c.server.config.requirePass
         let matches = isDefault && (expected == nil || Array(password) == Array(expected!.utf8))
         guard matches else {
+            c.server.securityStats.authFailures += 1
             throw CommandError("WRONGPASS invalid username-password pair or user is disabled.")
         }
         c.client.authenticated = true

@@ -35,20 +35,25 @@ enum DebugCommands {
             guard let index = c.db.find(c.args[2], options: [.noTouch, .noStats]) else { throw .noSuchKey }
             let e = c.db.keys.entry(index).pointee
             let v = e.value.value
-            let serialized = v.isString ? v.stringLength : 0
+            let serialized = serializedLength(v)
             let lru = c.keyspace.idleMilliseconds(lru: e.value.lru) / 1000
             c.simple("Value at:0x0 refcount:1 encoding:\(v.encodingName) serializedlength:\(serialized) lru:\(e.value.lru) lru_seconds_idle:\(lru)")
         case "populate" where n >= 3 && n <= 5:
             try populate(c)
         case "digest" where n == 2:
-            c.bulk(digestHex(c.server.keyspaceDigest()))
+            c.simple(SHA1.hex(c.keyspace.datasetDigest()))
         case "digest-value" where n >= 2:
             c.array(n - 2)
             for i in 2..<n {
                 var d = [UInt8](repeating: 0, count: 20)
-                if let v = c.db.get(c.args[i], options: [.noTouch, .noStats]) { d = valueDigest(v) }
-                c.bulk(digestHex(d))
+                // Like Redis, logically expired keys still have a digest here.
+                if let index = c.db.keys.find(c.args[i], hash: keyHash(c.args[i])) {
+                    d = c.db.valueDigest(c.args[i], c.db.keys.entry(index).pointee.value.value)
+                }
+                c.simple(SHA1.hex(d))
             }
+        case "protocol" where n == 3:
+            try debugProtocol(c)
         case "change-repl-id" where n == 2:
             c.server.replicationID = Server.randomHex(40)
             c.ok()
@@ -83,15 +88,79 @@ enum DebugCommands {
         }
     }
 
+    /// DEBUG PROTOCOL <type>: one reply of each RESP type, for client-library tests.
+    static func debugProtocol(_ c: CommandContext) throws(CommandError) {
+        let out = { (s: String) in c.client.out.writeString(s) }
+        switch c.args.string(2).lowercased() {
+        case "string": c.bulk("Hello World")
+        case "integer": c.integer(12345)
+        case "double": c.double(3.141)
+        case "bignum":
+            if c.resp3 { out("(1234567999999999999999999999999999999\r\n") } else { c.bulk("1234567999999999999999999999999999999") }
+        case "null": c.null()
+        case "array":
+            c.array(3)
+            for j in 0..<3 { c.integer(j) }
+        case "set":
+            c.set(3)
+            for j in 0..<3 { c.integer(j) }
+        case "map":
+            c.map(3)
+            for j in 0..<3 {
+                c.integer(j)
+                c.bool(j == 1)
+            }
+        case "attrib":
+            if c.resp3 {
+                out("|1\r\n")
+                c.bulk("key-popularity")
+                c.array(2)
+                c.bulk("key:123")
+                c.integer(90)
+            }
+            c.bulk("Some real reply following the attribute")
+        case "push":
+            guard c.resp3 else { throw .err("RESP2 is not supported by this command") }
+            // Redis 7.2 delivers the push after the reply it was generated during.
+            c.bulk("Some real reply following the push reply")
+            out(">2\r\n")
+            c.bulk("server-cpu-usage")
+            c.integer(42)
+        case "true": c.bool(true)
+        case "false": c.bool(false)
+        case "verbatim": c.verbatim("This is a verbatim\nstring")
+        default:
+            throw .err("Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false")
+        }
+    }
+
+    /// The length of a string value as RDB would serialize it (DEBUG OBJECT serializedlength): integers that fit
+    /// 32 bits use the compact int encodings, other strings a length prefix plus the bytes.
+    static func serializedLength(_ v: Value) -> Int {
+        guard v.isString else { return 0 }
+        let integer = v.integer ?? v.withStringBytes { $0.count <= 11 ? parseInt64($0) : nil }
+        if let n = integer {
+            if n >= -(1 << 7) && n < (1 << 7) { return 2 }
+            if n >= -(1 << 15) && n < (1 << 15) { return 3 }
+            if n >= -(1 << 31) && n < (1 << 31) { return 5 }
+        }
+        func lengthSize(_ n: Int) -> Int { n < 64 ? 1 : (n < 16384 ? 2 : (n <= Int(UInt32.max) ? 5 : 9)) }
+        let len = v.stringLength
+        // Strings over 20 bytes are LZF-compressed when that saves space (rdbcompression yes).
+        if len > 20, let compressed = v.withStringBytes({ lzfCompress($0) }), compressed.count < len {
+            return 1 + lengthSize(compressed.count) + lengthSize(len) + compressed.count
+        }
+        return lengthSize(len) + len
+    }
+
     /// DEBUG POPULATE count [prefix] [size]: keys `prefix:N` with values `value:N`, padded with zeros to `size`.
     static func populate(_ c: CommandContext) throws(CommandError) {
-        let count = try c.int(2)
-        guard count >= 0 else { throw .mustBePositive }
+        guard let count = parseInt64(c.args[2]).map(Int.init), count >= 0 else { throw .mustBePositive }
         let prefix = c.args.count >= 4 ? Array(c.args[3]) : Array("key".utf8)
         var size = -1
         if c.args.count == 5 {
-            size = try c.int(4)
-            guard size >= 0 else { throw .mustBePositive }
+            guard let s = parseInt64(c.args[4]).map(Int.init), s >= 0 else { throw .mustBePositive }
+            size = s
         }
         let db = c.db
         var key = [UInt8]()
@@ -114,47 +183,5 @@ enum DebugCommands {
             }
         }
         c.ok()
-    }
-
-    static func digestHex(_ d: [UInt8]) -> String {
-        let hex = Array("0123456789abcdef")
-        return String(d.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
-    }
-
-    /// A 20-byte digest of one value (type and contents).
-    static func valueDigest(_ v: Value) -> [UInt8] {
-        var h1: UInt64 = 0x6A09_E667_F3BC_C908 ^ UInt64(v.type.rawValue)
-        var h2: UInt64 = 0xBB67_AE85_84CA_A73B
-        if v.isString {
-            v.withStringBytes { b in
-                h1 = hashBytes(b, seed: h1)
-                h2 = hashBytes(b, seed: h2 ^ 0x5555)
-            }
-        }
-        var out = [UInt8]()
-        for w in [h1, h2, h1 ^ h2] { withUnsafeBytes(of: w.bigEndian) { out.append(contentsOf: $0) } }
-        return Array(out.prefix(20))
-    }
-}
-
-extension Server {
-    /// DEBUG DIGEST: an order-independent digest of every key, value and TTL; all zeros when empty.
-    func keyspaceDigest() -> [UInt8] {
-        var acc = [UInt8](repeating: 0, count: 20)
-        var any = false
-        for db in keyspace.databases {
-            for i in 0..<db.keys.count {
-                let e = db.keys.entry(i).pointee
-                any = true
-                var d = DebugCommands.valueDigest(e.value.value)
-                let kh = e.key.withUnsafeBytes { hashBytes($0, seed: UInt64(db.id)) }
-                let ttl = e.key.withUnsafeBytes { db.expireTime($0) } ?? -1
-                withUnsafeBytes(of: (kh ^ UInt64(bitPattern: ttl)).bigEndian) { b in
-                    for j in 0..<8 { d[j] ^= b[j] }
-                }
-                for j in 0..<20 { acc[j] ^= d[j] }
-            }
-        }
-        return any ? acc : [UInt8](repeating: 0, count: 20)
     }
 }

@@ -270,7 +270,7 @@ enum InfoCommands {
             "eventloop_duration_cmd_sum:\(s.commandDurationSum)",
             "instantaneous_eventloop_cycles_per_sec:\(s.instantaneousCycles)",
             "instantaneous_eventloop_duration_usec:\(s.instantaneousCycleDuration)",
-            "acl_access_denied_auth:0", "acl_access_denied_cmd:0", "acl_access_denied_key:0",
+            "acl_access_denied_auth:\(s.securityStats.authFailures)", "acl_access_denied_cmd:0", "acl_access_denied_key:0",
             "acl_access_denied_channel:0",
         ]
     }

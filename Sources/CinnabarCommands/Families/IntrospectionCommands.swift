@@ -134,7 +134,7 @@ enum IntrospectionCommands {
         ]),
         CommandSpec(container: "memory", group: "server", summary: "A container for memory diagnostics commands.",
                     since: "4.0.0", subcommands: [
-            CommandSpec("usage", arity: -3, flags: [.readonly], keys: .single(2), acl: ["@keyspace"], group: "server",
+            CommandSpec("usage", arity: -3, flags: [.readonly], keys: [.key(2, "RO")], acl: ["@keyspace"], group: "server",
                         summary: "Estimates the memory usage of a key.", since: "4.0.0", handler: memoryUsage),
             sub("memory", "stats", 2, [], "Returns details about memory usage.", since: "4.0.0", memoryStats),
             sub("memory", "doctor", 2, [], "Outputs a memory problems report.", since: "4.0.0") { c throws(CommandError) in

@@ -8,18 +8,18 @@ import Glibc
 
 enum KeyspaceCommands {
     static let specs: [CommandSpec] = [
-        CommandSpec("del", arity: -2, flags: [.write], keys: .range(1, -1), acl: ["@keyspace"], group: "generic",
+        CommandSpec("del", arity: -2, flags: [.write], keys: [.key(1, "RM DELETE", last: -1)], acl: ["@keyspace"], group: "generic",
                     summary: "Deletes one or more keys.", complexity: "O(N) where N is the number of keys that will be removed.",
                     handler: del),
-        CommandSpec("unlink", arity: -2, flags: [.write, .fast], keys: .range(1, -1), acl: ["@keyspace"],
+        CommandSpec("unlink", arity: -2, flags: [.write, .fast], keys: [.key(1, "RM DELETE", last: -1)], acl: ["@keyspace"],
                     group: "generic", summary: "Asynchronously deletes one or more keys.", since: "4.0.0", handler: del),
-        CommandSpec("exists", arity: -2, flags: [.readonly, .fast], keys: .range(1, -1), acl: ["@keyspace"],
+        CommandSpec("exists", arity: -2, flags: [.readonly, .fast], keys: [.key(1, "RO", last: -1)], acl: ["@keyspace"],
                     group: "generic", summary: "Determines whether one or more keys exist.", handler: exists),
-        CommandSpec("type", arity: 2, flags: [.readonly, .fast], keys: .single(), acl: ["@keyspace"], group: "generic",
+        CommandSpec("type", arity: 2, flags: [.readonly, .fast], keys: [.key(1, "RO")], acl: ["@keyspace"], group: "generic",
                     summary: "Determines the type of value stored at a key.", handler: type),
-        CommandSpec("rename", arity: 3, flags: [.write], keys: .range(1, 2), acl: ["@keyspace"], group: "generic",
+        CommandSpec("rename", arity: 3, flags: [.write], keys: [.key(1, "RW ACCESS DELETE"), .key(2, "OW UPDATE")], acl: ["@keyspace"], group: "generic",
                     summary: "Renames a key and overwrites the destination.", handler: { c throws(CommandError) in try rename(c, nx: false) }),
-        CommandSpec("renamenx", arity: 3, flags: [.write, .fast], keys: .range(1, 2), acl: ["@keyspace"],
+        CommandSpec("renamenx", arity: 3, flags: [.write, .fast], keys: [.key(1, "RW ACCESS DELETE"), .key(2, "OW INSERT")], acl: ["@keyspace"],
                     group: "generic", summary: "Renames a key only when the target key name doesn't exist.",
                     handler: { c throws(CommandError) in try rename(c, nx: true) }),
         CommandSpec("keys", arity: 2, flags: [.readonly], acl: ["@keyspace", "@dangerous"], group: "generic",
@@ -31,49 +31,49 @@ enum KeyspaceCommands {
         CommandSpec("randomkey", arity: 1, flags: [.readonly], acl: ["@keyspace"], group: "generic",
                     summary: "Returns a random key name from the database.",
                     tips: ["request_policy:all_shards", "response_policy:special", "nondeterministic_output"], handler: randomkey),
-        CommandSpec("expire", arity: -3, flags: [.write, .fast], keys: .single(), acl: ["@keyspace"], group: "generic",
+        CommandSpec("expire", arity: -3, flags: [.write, .fast], keys: [.key(1, "RW UPDATE")], acl: ["@keyspace"], group: "generic",
                     summary: "Sets the expiration time of a key in seconds.",
                     handler: { c throws(CommandError) in try expire(c, base: c.now, seconds: true) }),
-        CommandSpec("pexpire", arity: -3, flags: [.write, .fast], keys: .single(), acl: ["@keyspace"], group: "generic",
+        CommandSpec("pexpire", arity: -3, flags: [.write, .fast], keys: [.key(1, "RW UPDATE")], acl: ["@keyspace"], group: "generic",
                     summary: "Sets the expiration time of a key in milliseconds.", since: "2.6.0",
                     handler: { c throws(CommandError) in try expire(c, base: c.now, seconds: false) }),
-        CommandSpec("expireat", arity: -3, flags: [.write, .fast], keys: .single(), acl: ["@keyspace"], group: "generic",
+        CommandSpec("expireat", arity: -3, flags: [.write, .fast], keys: [.key(1, "RW UPDATE")], acl: ["@keyspace"], group: "generic",
                     summary: "Sets the expiration time of a key to a Unix timestamp.", since: "1.2.0",
                     handler: { c throws(CommandError) in try expire(c, base: 0, seconds: true) }),
-        CommandSpec("pexpireat", arity: -3, flags: [.write, .fast], keys: .single(), acl: ["@keyspace"], group: "generic",
+        CommandSpec("pexpireat", arity: -3, flags: [.write, .fast], keys: [.key(1, "RW UPDATE")], acl: ["@keyspace"], group: "generic",
                     summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.", since: "2.6.0",
                     handler: { c throws(CommandError) in try expire(c, base: 0, seconds: false) }),
-        CommandSpec("ttl", arity: 2, flags: [.readonly, .fast], keys: .single(), acl: ["@keyspace"], group: "generic",
+        CommandSpec("ttl", arity: 2, flags: [.readonly, .fast], keys: [.key(1, "RO ACCESS")], acl: ["@keyspace"], group: "generic",
                     summary: "Returns the expiration time in seconds of a key.",
                     handler: { c throws(CommandError) in ttl(c, milliseconds: false, absolute: false) }),
-        CommandSpec("pttl", arity: 2, flags: [.readonly, .fast], keys: .single(), acl: ["@keyspace"], group: "generic",
+        CommandSpec("pttl", arity: 2, flags: [.readonly, .fast], keys: [.key(1, "RO ACCESS")], acl: ["@keyspace"], group: "generic",
                     summary: "Returns the expiration time in milliseconds of a key.", since: "2.6.0",
                     handler: { c throws(CommandError) in ttl(c, milliseconds: true, absolute: false) }),
-        CommandSpec("expiretime", arity: 2, flags: [.readonly, .fast], keys: .single(), acl: ["@keyspace"],
+        CommandSpec("expiretime", arity: 2, flags: [.readonly, .fast], keys: [.key(1, "RO ACCESS")], acl: ["@keyspace"],
                     group: "generic", summary: "Returns the expiration time of a key as a Unix timestamp.", since: "7.0.0",
                     handler: { c throws(CommandError) in ttl(c, milliseconds: false, absolute: true) }),
-        CommandSpec("pexpiretime", arity: 2, flags: [.readonly, .fast], keys: .single(), acl: ["@keyspace"],
+        CommandSpec("pexpiretime", arity: 2, flags: [.readonly, .fast], keys: [.key(1, "RO ACCESS")], acl: ["@keyspace"],
                     group: "generic", summary: "Returns the expiration time of a key as a Unix milliseconds timestamp.",
                     since: "7.0.0", handler: { c throws(CommandError) in ttl(c, milliseconds: true, absolute: true) }),
-        CommandSpec("persist", arity: 2, flags: [.write, .fast], keys: .single(), acl: ["@keyspace"], group: "generic",
+        CommandSpec("persist", arity: 2, flags: [.write, .fast], keys: [.key(1, "RW UPDATE")], acl: ["@keyspace"], group: "generic",
                     summary: "Removes the expiration time of a key.", since: "2.2.0", handler: persist),
-        CommandSpec("touch", arity: -2, flags: [.readonly, .fast], keys: .range(1, -1), acl: ["@keyspace"],
+        CommandSpec("touch", arity: -2, flags: [.readonly, .fast], keys: [.key(1, "RO", last: -1)], acl: ["@keyspace"],
                     group: "generic", summary: "Returns the number of existing keys out of those specified after updating the time they were last accessed.",
                     since: "3.2.1", handler: touch),
-        CommandSpec("copy", arity: -3, flags: [.write, .denyOOM], keys: .range(1, 2), acl: ["@keyspace"],
+        CommandSpec("copy", arity: -3, flags: [.write, .denyOOM], keys: [.key(1, "RO ACCESS"), .key(2, "OW UPDATE")], acl: ["@keyspace"],
                     group: "generic", summary: "Copies the value of a key to a new key.", since: "6.2.0", handler: copy),
-        CommandSpec("move", arity: 3, flags: [.write, .fast], keys: .single(), acl: ["@keyspace"], group: "generic",
+        CommandSpec("move", arity: 3, flags: [.write, .fast], keys: [.key(1, "RW ACCESS UPDATE")], acl: ["@keyspace"], group: "generic",
                     summary: "Moves a key to another database.", handler: move),
         CommandSpec(container: "object", group: "generic", summary: "A container for object introspection commands.",
                     since: "2.2.3", subcommands: [
-            CommandSpec("encoding", arity: 3, flags: [.readonly], keys: .single(2), acl: ["@keyspace"], group: "generic",
+            CommandSpec("encoding", arity: 3, flags: [.readonly], keys: [.key(2, "RO")], acl: ["@keyspace"], group: "generic",
                         summary: "Returns the internal encoding of a Redis object.", handler: objectEncoding),
-            CommandSpec("freq", arity: 3, flags: [.readonly], keys: .single(2), acl: ["@keyspace"], group: "generic",
+            CommandSpec("freq", arity: 3, flags: [.readonly], keys: [.key(2, "RO")], acl: ["@keyspace"], group: "generic",
                         summary: "Returns the logarithmic access frequency counter of a Redis object.", since: "4.0.0",
                         handler: objectFreq),
-            CommandSpec("idletime", arity: 3, flags: [.readonly], keys: .single(2), acl: ["@keyspace"], group: "generic",
+            CommandSpec("idletime", arity: 3, flags: [.readonly], keys: [.key(2, "RO")], acl: ["@keyspace"], group: "generic",
                         summary: "Returns the time since the last access to a Redis object.", handler: objectIdletime),
-            CommandSpec("refcount", arity: 3, flags: [.readonly], keys: .single(2), acl: ["@keyspace"], group: "generic",
+            CommandSpec("refcount", arity: 3, flags: [.readonly], keys: [.key(2, "RO")], acl: ["@keyspace"], group: "generic",
                         summary: "Returns the reference count of a value of a key.", handler: objectRefcount),
             CommandSpec("help", arity: 2, flags: [.loading, .stale], acl: ["@keyspace"], group: "generic",
                         summary: "Returns helpful text about the different subcommands.", since: "6.2.0", handler: objectHelp),
@@ -107,7 +107,8 @@ enum KeyspaceCommands {
     static func touch(_ c: CommandContext) throws(CommandError) {
         var n = 0
         let db = c.db
-        for i in 1..<c.args.count where db.find(c.args[i], options: c.readOptions) != nil { n += 1 }
+        // TOUCH updates the access time even for a CLIENT NO-TOUCH client (Redis 7.2).
+        for i in 1..<c.args.count where db.find(c.args[i]) != nil { n += 1 }
         c.integer(n)
     }
 
@@ -193,7 +194,7 @@ enum KeyspaceCommands {
 
     /// Parses a SCAN cursor like Redis's strtoul-based parseScanCursorOrReply.
     static func parseCursor(_ b: UnsafeRawBufferPointer) throws(CommandError) -> UInt64 {
-        guard !b.isEmpty else { throw .invalidCursor }
+        if b.isEmpty { return 0 }
         var i = 0
         var negative = false
         if b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") {
@@ -340,18 +341,16 @@ enum KeyspaceCommands {
     }
 
     static func objectFreq(_ c: CommandContext) throws(CommandError) {
-        guard c.db.find(c.args[2], options: [.noTouch, .noStats]) != nil else { return c.null() }
-        let policy = c.server.config.get("maxmemory-policy") ?? ""
-        guard policy.hasSuffix("lfu") else {
+        guard let i = c.db.find(c.args[2], options: [.noTouch, .noStats]) else { return c.null() }
+        guard c.keyspace.usesLFU else {
             throw .err("An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
         }
-        c.integer(0)
+        c.integer(Int(c.keyspace.lfuDecayedCounter(c.db.keys.entry(i).pointee.value.lru)))
     }
 
     static func objectIdletime(_ c: CommandContext) throws(CommandError) {
         guard let i = c.db.find(c.args[2], options: [.noTouch, .noStats]) else { return c.null() }
-        let policy = c.server.config.get("maxmemory-policy") ?? ""
-        if policy.hasSuffix("lfu") {
+        if c.keyspace.usesLFU {
             throw .err("An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
         }
         let lru = c.db.keys.entry(i).pointee.value.lru
@@ -359,7 +358,12 @@ enum KeyspaceCommands {
     }
 
     static func objectRefcount(_ c: CommandContext) throws(CommandError) {
-        guard c.db.find(c.args[2], options: [.noTouch, .noStats]) != nil else { return c.null() }
+        guard let v = c.db.get(c.args[2], options: [.noTouch, .noStats]) else { return c.null() }
+        // Redis shares the integers 0...9999 (OBJ_SHARED_REFCOUNT) unless an LRU/LFU policy needs per-key data.
+        let policy = c.server.config.get("maxmemory-policy") ?? ""
+        if let n = v.integer, n >= 0 && n < 10000, !policy.contains("lru") && !policy.contains("lfu") {
+            return c.integer(Int(Int32.max))
+        }
         c.integer(1)
     }
 

@@ -1,0 +1,37 @@
+# Cinnabar's two entry points: `make run` (build and start the server with in-memory defaults on
+# 127.0.0.1:6379) and `make test` (install what the tests need, build, run every test). Both work on a
+# fresh machine of this project's kind; nothing else needs to be installed by hand.
+SWIFT ?= swift
+PYTHON ?= python3
+ARGS ?=
+
+.PHONY: run build release test unit-tests compat-tests test-deps bench clean
+
+run: release
+	.build/release/cinnabar-server --save "" $(ARGS)
+
+release:
+	$(SWIFT) build -c release --product cinnabar-server
+
+build:
+	$(SWIFT) build --build-tests
+
+# Python client libraries for the compatibility suite (redis-py 8 speaks RESP2 and RESP3).
+test-deps:
+	@$(PYTHON) -c 'import redis, pytest; assert int(redis.__version__.split(".")[0]) >= 8' 2>/dev/null \
+		|| $(PYTHON) -m pip install --quiet 'redis>=8,<9' 'pytest>=7'
+
+unit-tests: build
+	$(SWIFT) test --skip-build
+
+compat-tests: build test-deps
+	CINNABAR_SERVER_BIN=$(CURDIR)/.build/debug/cinnabar-server $(PYTHON) -m pytest -q tests/compat
+
+test: unit-tests compat-tests
+
+# Side-by-side benchmark against redis-server (see docs/performance.md).
+bench: release
+	scripts/bench
+
+clean:
+	rm -rf .build
