@@ -146,9 +146,13 @@ public final class CommandSpec {
     public let keys: KeyPositions
     public let aclCategories: [String]
     public let group: String
-    public let summary: String
-    public let since: String
-    public let complexity: String
+    /// COMMAND DOCS text: the family's placeholder until the command's `CommandDocs` entry is attached, which wins.
+    public private(set) var summary: String
+    public private(set) var since: String
+    /// nil when Redis documents no complexity (MONITOR).
+    public private(set) var complexity: String?
+    /// The rest of COMMAND DOCS (deprecation, history, arguments); nil until attached, for commands without an entry.
+    public private(set) var docs: CommandDocs?
     public let tips: [String]
     let handler: CommandHandler
     public private(set) var subcommands: [CommandSpec] = []
@@ -218,6 +222,14 @@ public final class CommandSpec {
     /// Argument indexes of the keys of a call, in key-spec order.
     public func keyIndexes(in args: Arguments) -> [Int] {
         keySpecs.flatMap { $0.indexes(in: args) }
+    }
+
+    /// Makes `docs` this command's documentation (CommandTable does it when it is built).
+    func attach(_ docs: CommandDocs) {
+        self.docs = docs
+        summary = docs.summary
+        since = docs.since
+        complexity = docs.complexity
     }
 
     func subcommand(_ name: UnsafeRawBufferPointer) -> CommandSpec? {

@@ -1,5 +1,6 @@
 // Finds a command by name without allocating: an open-addressing table keyed by the ASCII-lowercased name's hash,
-// compared case-insensitively. Built once at startup from the families' specs.
+// compared case-insensitively. Built once at startup from the families' specs, to which it attaches the families'
+// COMMAND DOCS entries (Families/*+Docs.swift).
 // SPDX-License-Identifier: BSD-3-Clause
 
 public final class CommandTable {
@@ -19,7 +20,24 @@ public final class CommandTable {
             while slots[s] >= 0 { s = (s + 1) & mask }
             slots[s] = Int32(i)
         }
+        for spec in all {
+            for command in [spec] + spec.subcommands {
+                if let docs = CommandTable.allDocs[command.fullName] { command.attach(docs) }
+            }
+        }
     }
+
+    /// Every family's COMMAND DOCS entries by full command name; a new family adds its `docs` here.
+    package static let allDocs: [String: CommandDocs] = {
+        let families: [[String: CommandDocs]] = [
+            ConnectionCommands.docs, ClientCommands.docs, KeyspaceCommands.docs, StringCommands.docs,
+            BitmapCommands.docs, ServerCommands.docs, ConfigCommands.docs, InfoCommands.docs,
+            CommandCommands.docs, DebugCommands.docs, IntrospectionCommands.docs,
+        ]
+        return families.reduce(into: [:]) { all, family in
+            all.merge(family) { _, _ in preconditionFailure("a command is documented by two families") }
+        }
+    }()
 
     @inline(__always)
     static func hash(_ name: UnsafeRawBufferPointer) -> Int {

@@ -97,9 +97,10 @@ public final class Server {
 
     /// Every command family's specs; a new family adds one line here.
     static func allCommandSpecs() -> [CommandSpec] {
-        ConnectionCommands.specs + ClientCommands.specs + KeyspaceCommands.specs + StringCommands.specs
-            + BitmapCommands.specs + ServerCommands.specs + ConfigCommands.specs + InfoCommands.specs
-            + CommandCommands.specs + DebugCommands.specs + IntrospectionCommands.specs
+        ConnectionCommands.makeSpecs() + ClientCommands.makeSpecs() + KeyspaceCommands.makeSpecs()
+            + StringCommands.makeSpecs() + BitmapCommands.makeSpecs() + ServerCommands.makeSpecs()
+            + ConfigCommands.makeSpecs() + InfoCommands.makeSpecs() + CommandCommands.makeSpecs()
+            + DebugCommands.makeSpecs() + IntrospectionCommands.makeSpecs()
     }
 
     // MARK: - Clients

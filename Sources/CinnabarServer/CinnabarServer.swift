@@ -24,11 +24,15 @@ public final class CinnabarServer: @unchecked Sendable {
     private let stopped: EventLoopPromise<Void>
     private var stopping = false
 
-    /// The TCP port actually bound (useful with `port 0`).
+    /// The TCP port actually bound.
     public private(set) var port: Int = 0
+    /// With `port 0`, bind an ephemeral port instead of disabling TCP (Redis's meaning of port 0). For embedders
+    /// and tests that need a free port without racing for one.
+    public let ephemeralPort: Bool
 
-    public init(config: Configuration, logger: Logger? = nil, configFilePath: String? = nil) {
+    public init(config: Configuration, logger: Logger? = nil, configFilePath: String? = nil, ephemeralPort: Bool = false) {
         self.config = config
+        self.ephemeralPort = ephemeralPort
         var log = logger ?? Logger(label: "cinnabar")
         log.logLevel = ConfigFile.logLevel(config.logLevel)
         self.server = Server(config: config, logger: log)
@@ -62,7 +66,9 @@ public final class CinnabarServer: @unchecked Sendable {
                 }
             }
         var boundPort: Int?
-        for address in config.bind {
+        // `port 0` disables TCP, as in Redis, unless the embedder asked for an ephemeral port.
+        let bindAddresses = config.port == 0 && !ephemeralPort ? [] : config.bind
+        for address in bindAddresses {
             // "-addr" means: bind if the address exists, ignore failure (Redis's optional bind).
             let optional = address.hasPrefix("-")
             let host = optional ? String(address.dropFirst()) : address

@@ -68,7 +68,8 @@ public final class Database {
         }
         if expires.count > 0, let e = expires.find(key, hash: h) {
             let when = expires.entry(e).pointee.value
-            if when <= keyspace.now {
+            // Expired once the clock is past the deadline (Redis keyIsExpired: `now > when`).
+            if when < keyspace.now {
                 if options.contains(.noExpire) || keyspace.isExpiryPaused {
                     if !options.contains(.noStats) { keyspace.stats.keyspaceMisses += 1 }
                     return nil
@@ -205,9 +206,9 @@ public final class Database {
     }
 
     /// True when the key exists and its deadline has passed (used by SCAN/KEYS/RANDOMKEY, which check without
-    /// deleting while they iterate).
+    /// deleting while they iterate). A key is still alive in the millisecond of its deadline, as in Redis.
     public func isExpired(_ key: UnsafeRawBufferPointer) -> Bool {
         guard let t = expireTime(key) else { return false }
-        return t <= keyspace.now
+        return t < keyspace.now
     }
 }

@@ -265,6 +265,9 @@ public final class KeyTable<V> {
     /// (0 when the iteration is complete). Redis's reverse-binary cursor: the high bits are incremented first,
     /// so buckets already visited are not visited again after the table grows, and a shrink at most repeats some.
     public func scan(cursor: UInt64, _ body: (Int) -> Void) -> UInt64 {
+        // An empty table completes at once, whatever its size (Redis's dictScan), instead of making SCAN walk
+        // every empty bucket of a table that lost its keys.
+        if count == 0 { return 0 }
         var v = cursor
         func emitChain(_ head: Int32) {
             var i = Int(head)

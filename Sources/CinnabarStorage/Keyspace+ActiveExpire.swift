@@ -45,7 +45,7 @@ extension Keyspace {
                     guard let x = db.expires.randomIndex(&random) else { break }
                     let entry = db.expires.entry(x)
                     let when = entry.pointee.value
-                    if when <= now {
+                    if when < now {  // Redis activeExpireCycleTryExpire: `now > when`
                         let key = entry.pointee.key
                         let found = key.withUnsafeBytes { db.keys.find($0, hash: keyHash($0)) }
                         if let index = found {

@@ -117,9 +117,9 @@ public struct Value: @unchecked Sendable {
             }
         }
         if t >= Value.tagHeapString {
-            var b = Bytes()
-            b.heap = unsafeDowncast(object!, to: ByteStorage.self)
-            return b
+            // A string modified in place can be 23 bytes or shorter on the heap; Bytes(storage:) moves it inline,
+            // since Bytes equality and keyHash rely on short strings always being inline.
+            return Bytes(storage: unsafeDowncast(object!, to: ByteStorage.self))
         }
         var b = Bytes()
         b.w0 = w0

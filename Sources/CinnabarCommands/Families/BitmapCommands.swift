@@ -4,7 +4,9 @@
 import CinnabarStorage
 
 enum BitmapCommands {
-    static let specs: [CommandSpec] = [
+    /// The family's command specs; each server builds its own (they carry its command statistics).
+    static func makeSpecs() -> [CommandSpec] {
+        [
         CommandSpec("setbit", arity: 4, flags: [.write, .denyOOM], keys: [.key(1, "RW ACCESS UPDATE")], acl: ["@bitmap"], group: "bitmap",
                     summary: "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.",
                     since: "2.2.0", handler: setbit),
@@ -20,6 +22,7 @@ enum BitmapCommands {
                     group: "bitmap", summary: "Performs bitwise operations on multiple strings, and stores the result.",
                     since: "2.6.0", complexity: "O(N)", handler: bitop),
     ]
+    }
 
     /// A bit offset argument: 0 ≤ offset < proto-max-bulk-len · 8 (getBitOffsetFromArgument).
     static func bitOffset(_ c: CommandContext, _ i: Int) throws(CommandError) -> Int {

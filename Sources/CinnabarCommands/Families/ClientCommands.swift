@@ -11,7 +11,9 @@ enum ClientCommands {
                     group: "connection", summary: summary, since: since, handler: handler)
     }
 
-    static let specs: [CommandSpec] = [
+    /// The family's command specs; each server builds its own (they carry its command statistics).
+    static func makeSpecs() -> [CommandSpec] {
+        [
         CommandSpec(container: "client", group: "connection", summary: "A container for client connection commands.",
                     subcommands: [
             sub("id", 2, summary: "Returns the unique client ID of the connection.", since: "5.0.0") { c throws(CommandError) in
@@ -51,6 +53,7 @@ enum ClientCommands {
             sub("help", 2, summary: "Returns helpful text about the different subcommands.", since: "5.0.0", help),
         ]),
     ]
+    }
 
     static func onOff(_ c: CommandContext, _ i: Int) throws(CommandError) -> Bool {
         if argEquals(c.args[i], "ON") { return true }

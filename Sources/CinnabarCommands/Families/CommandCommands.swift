@@ -10,7 +10,9 @@ enum CommandCommands {
                     summary: summary, since: since, handler: handler)
     }
 
-    static let specs: [CommandSpec] = [
+    /// The family's command specs; each server builds its own (they carry its command statistics).
+    static func makeSpecs() -> [CommandSpec] {
+        [
         CommandSpec("command", arity: -1, flags: [.loading, .stale], acl: ["@connection"], group: "server",
                     summary: "Returns detailed information about all commands.", since: "2.8.13",
                     complexity: "O(N) where N is the total number of Redis commands",
@@ -54,6 +56,7 @@ enum CommandCommands {
             for spec in c.server.commands.all { writeInfo(c, spec) }
         }),
     ]
+    }
 
     /// The 10-element COMMAND INFO entry.
     static func writeInfo(_ c: CommandContext, _ spec: CommandSpec) {
@@ -167,18 +170,53 @@ enum CommandCommands {
         }
     }
 
+    /// One command's COMMAND DOCS map, in addReplyCommandDocs's order; absent fields are left out.
     static func writeDocs(_ c: CommandContext, _ spec: CommandSpec) {
-        let hasSubs = !spec.subcommands.isEmpty
-        c.map(4 + (hasSubs ? 1 : 0))
+        let docs = spec.docs
+        let fields = [
+            true, true, true, spec.complexity != nil, !(docs?.docFlags.isEmpty ?? true), docs?.deprecatedSince != nil,
+            docs?.replacedBy != nil, !(docs?.history.isEmpty ?? true), !(docs?.arguments.isEmpty ?? true),
+            !spec.subcommands.isEmpty,
+        ]
+        c.map(fields.filter { $0 }.count)
         c.bulk("summary")
         c.bulk(spec.summary)
         c.bulk("since")
         c.bulk(spec.since)
         c.bulk("group")
         c.bulk(spec.group)
-        c.bulk("complexity")
-        c.bulk(spec.complexity)
-        if hasSubs {
+        if let complexity = spec.complexity {
+            c.bulk("complexity")
+            c.bulk(complexity)
+        }
+        if let docs {
+            if !docs.docFlags.isEmpty {
+                c.bulk("doc_flags")
+                writeFlagSet(c, docs.docFlags.names)
+            }
+            if let deprecatedSince = docs.deprecatedSince {
+                c.bulk("deprecated_since")
+                c.bulk(deprecatedSince)
+            }
+            if let replacedBy = docs.replacedBy {
+                c.bulk("replaced_by")
+                c.bulk(replacedBy)
+            }
+            if !docs.history.isEmpty {
+                c.bulk("history")
+                c.set(docs.history.count)
+                for entry in docs.history {
+                    c.array(2)
+                    c.bulk(entry.since)
+                    c.bulk(entry.changes)
+                }
+            }
+            if !docs.arguments.isEmpty {
+                c.bulk("arguments")
+                writeArguments(c, docs.arguments)
+            }
+        }
+        if !spec.subcommands.isEmpty {
             c.bulk("subcommands")
             c.map(spec.subcommands.count)
             for s in spec.subcommands {
@@ -186,6 +224,54 @@ enum CommandCommands {
                 writeDocs(c, s)
             }
         }
+    }
+
+    /// An argument list as addReplyCommandArgList writes it: one map per argument, oneof/block nesting theirs.
+    static func writeArguments(_ c: CommandContext, _ arguments: [ArgumentDoc]) {
+        c.array(arguments.count)
+        for arg in arguments {
+            let nested = arg.kind == .oneOf || arg.kind == .block
+            let fields = [
+                true, true, !nested, arg.keySpecIndex != nil, arg.token != nil, arg.summary != nil, arg.since != nil,
+                arg.deprecatedSince != nil, !arg.flags.isEmpty, nested,
+            ]
+            c.map(fields.filter { $0 }.count)
+            c.bulk("name")
+            c.bulk(arg.name)
+            c.bulk("type")
+            c.bulk(arg.kind.rawValue)
+            if !nested {
+                c.bulk("display_text")
+                c.bulk(arg.displayText ?? arg.name)
+            }
+            if let index = arg.keySpecIndex {
+                c.bulk("key_spec_index")
+                c.integer(index)
+            }
+            for (field, value) in [
+                ("token", arg.token), ("summary", arg.summary), ("since", arg.since),
+                ("deprecated_since", arg.deprecatedSince),
+            ] {
+                if let value {
+                    c.bulk(field)
+                    c.bulk(value)
+                }
+            }
+            if !arg.flags.isEmpty {
+                c.bulk("flags")
+                writeFlagSet(c, arg.flags.names)
+            }
+            if nested {
+                c.bulk("arguments")
+                writeArguments(c, arg.arguments)
+            }
+        }
+    }
+
+    /// Flags as Redis's addReplyCommandFlags sends them: a set of simple strings.
+    static func writeFlagSet(_ c: CommandContext, _ names: [String]) {
+        c.set(names.count)
+        for name in names { c.simple(name) }
     }
 
     static func list(_ c: CommandContext) throws(CommandError) {

@@ -13,7 +13,9 @@ enum ConfigCommands {
                     summary: summary, since: "2.0.0", handler: handler)
     }
 
-    static let specs: [CommandSpec] = [
+    /// The family's command specs; each server builds its own (they carry its command statistics).
+    static func makeSpecs() -> [CommandSpec] {
+        [
         CommandSpec(container: "config", group: "server", summary: "A container for server configuration commands.",
                     since: "2.0.0", subcommands: [
             sub("get", -3, "Returns the effective values of configuration parameters.", get),
@@ -32,6 +34,7 @@ enum ConfigCommands {
             },
         ]),
     ]
+    }
 
     static func get(_ c: CommandContext) throws(CommandError) {
         var seen = Set<String>()

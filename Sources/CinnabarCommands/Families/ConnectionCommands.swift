@@ -4,7 +4,9 @@
 import CinnabarStorage
 
 enum ConnectionCommands {
-    static let specs: [CommandSpec] = [
+    /// The family's command specs; each server builds its own (they carry its command statistics).
+    static func makeSpecs() -> [CommandSpec] {
+        [
         CommandSpec("ping", arity: -1, flags: [.fast, .sentinel], acl: ["@connection"], group: "connection",
                     summary: "Returns the server's liveliness response.",
                     tips: ["request_policy:all_shards", "response_policy:all_succeeded"], handler: ping),
@@ -23,6 +25,7 @@ enum ConnectionCommands {
         CommandSpec("auth", arity: -2, flags: [.noScript, .loading, .stale, .fast, .noAuth, .sentinel, .allowBusy],
                     acl: ["@connection"], group: "connection", summary: "Authenticates the connection.", handler: auth),
     ]
+    }
 
     static func ping(_ c: CommandContext) throws(CommandError) {
         if c.args.count > 2 { throw .wrongArity(c.spec.fullName) }

@@ -8,10 +8,13 @@ import Glibc
 #endif
 
 enum DebugCommands {
-    static let specs: [CommandSpec] = [
+    /// The family's command specs; each server builds its own (they carry its command statistics).
+    static func makeSpecs() -> [CommandSpec] {
+        [
         CommandSpec("debug", arity: -2, flags: [.admin, .noScript, .loading, .stale], group: "server",
                     summary: "A container for debugging commands.", handler: debug),
     ]
+    }
 
     static func debug(_ c: CommandContext) throws(CommandError) {
         let mode = c.server.config.enableDebugCommand

@@ -10,12 +10,15 @@ import Glibc
 #endif
 
 enum InfoCommands {
-    static let specs: [CommandSpec] = [
+    /// The family's command specs; each server builds its own (they carry its command statistics).
+    static func makeSpecs() -> [CommandSpec] {
+        [
         CommandSpec("info", arity: -1, flags: [.loading, .stale, .sentinel], acl: ["@dangerous"], group: "server",
                     summary: "Returns information and statistics about the server.",
                     tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
                     handler: info),
     ]
+    }
 
     static let order = [
         "server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats",

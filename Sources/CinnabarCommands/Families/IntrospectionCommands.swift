@@ -68,7 +68,9 @@ enum IntrospectionCommands {
                     summary: summary, since: since, handler: handler)
     }
 
-    static let specs: [CommandSpec] = [
+    /// The family's command specs; each server builds its own (they carry its command statistics).
+    static func makeSpecs() -> [CommandSpec] {
+        [
         CommandSpec(container: "slowlog", group: "server", summary: "A container for slow log commands.",
                     since: "2.2.12", subcommands: [
             sub("slowlog", "get", -2, [.admin, .loading, .stale], "Returns the slow log's entries.", since: "2.2.12", slowlogGet),
@@ -163,6 +165,7 @@ enum IntrospectionCommands {
             },
         ]),
     ]
+    }
 
     static func slowlogGet(_ c: CommandContext) throws(CommandError) {
         var count = 10

@@ -7,7 +7,9 @@ import Glibc
 #endif
 
 enum KeyspaceCommands {
-    static let specs: [CommandSpec] = [
+    /// The family's command specs; each server builds its own (they carry its command statistics).
+    static func makeSpecs() -> [CommandSpec] {
+        [
         CommandSpec("del", arity: -2, flags: [.write], keys: [.key(1, "RM DELETE", last: -1)], acl: ["@keyspace"], group: "generic",
                     summary: "Deletes one or more keys.", complexity: "O(N) where N is the number of keys that will be removed.",
                     handler: del),
@@ -79,6 +81,7 @@ enum KeyspaceCommands {
                         summary: "Returns helpful text about the different subcommands.", since: "6.2.0", handler: objectHelp),
         ]),
     ]
+    }
 
     // MARK: - Existence and deletion
 

@@ -4,7 +4,9 @@
 import CinnabarStorage
 
 enum ServerCommands {
-    static let specs: [CommandSpec] = [
+    /// The family's command specs; each server builds its own (they carry its command statistics).
+    static func makeSpecs() -> [CommandSpec] {
+        [
         CommandSpec("dbsize", arity: 1, flags: [.readonly, .fast], acl: ["@keyspace"], group: "server",
                     summary: "Returns the number of keys in the database.",
                     tips: ["request_policy:all_shards", "response_policy:agg_sum"]) { c throws(CommandError) in
@@ -70,6 +72,7 @@ enum ServerCommands {
             },
         ]),
     ]
+    }
 
     static func parseFlushMode(_ c: CommandContext) throws(CommandError) {
         if c.args.count > 2 { throw .syntax }

@@ -5,7 +5,9 @@
 import CinnabarStorage
 
 enum StringCommands {
-    static let specs: [CommandSpec] = [
+    /// The family's command specs; each server builds its own (they carry its command statistics).
+    static func makeSpecs() -> [CommandSpec] {
+        [
         CommandSpec("get", arity: 2, flags: [.readonly, .fast], keys: [.key(1, "RO ACCESS")], acl: ["@string"], group: "string",
                     summary: "Returns the string value of a key.", handler: get),
         CommandSpec("set", arity: -3, flags: [.write, .denyOOM], keys: [.key(1, "RW ACCESS UPDATE VARIABLE_FLAGS", notes: "RW and ACCESS due to the optional `GET` argument")], acl: ["@string"], group: "string",
@@ -73,6 +75,7 @@ enum StringCommands {
                     summary: "Finds the longest common substring.", since: "7.0.0",
                     complexity: "O(N*M) where N and M are the lengths of s1 and s2, respectively", handler: lcs),
     ]
+    }
 
     // MARK: - GET and SET
 

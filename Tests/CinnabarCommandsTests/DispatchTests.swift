@@ -1,0 +1,41 @@
+// The dispatcher: unknown commands and subcommands, arity, NOAUTH ordering, reply suppression, command statistics.
+import CinnabarCommands
+import Testing
+
+@Suite("Dispatcher")
+struct DispatchTests {
+    @Test("Unknown command error quotes up to 128 characters of arguments with a trailing space")
+    func unknownCommand() {
+        let h = Harness()
+        #expect(h.callRaw("FOO", "a", "b") == err("ERR unknown command 'FOO', with args beginning with: 'a' 'b' "))
+        #expect(h.callRaw("FOO") == err("ERR unknown command 'FOO', with args beginning with: "))
+        let long = String(repeating: "z", count: 200)
+        #expect(h.callRaw("FOO", long) == err("ERR unknown command 'FOO', with args beginning with: '\(String(repeating: "z", count: 128))' "))
+    }
+
+    @Test("Commands are matched case-insensitively; container commands report arity with the full name")
+    func names() {
+        let h = Harness()
+        #expect(h.callRaw("pInG") == "+PONG\r\n")
+        #expect(h.callRaw("CONFIG") == err("ERR wrong number of arguments for 'config' command"))
+        #expect(h.callRaw("CONFIG", "GET") == err("ERR wrong number of arguments for 'config|get' command"))
+        #expect(h.callRaw("CONFIG", "nope") == err("ERR unknown subcommand 'nope'. Try CONFIG HELP."))
+    }
+
+    @Test("Unknown commands and arity errors come before NOAUTH")
+    func authOrder() throws {
+        let h = Harness { try! $0.set("requirepass", ["pw"], startup: true) }
+        let c = h.newClient()
+        #expect(h.call(c, "FOO") == err("ERR unknown command 'FOO', with args beginning with: "))
+        #expect(h.call(c, "GET") == err("ERR wrong number of arguments for 'get' command"))
+        #expect(h.call(c, "GET", "k") == err("NOAUTH Authentication required."))
+        #expect(h.call(c, "PING") == err("NOAUTH Authentication required."))
+        #expect(h.call(c, "QUIT") == ok)
+    }
+
+    @Test("Error replies never contain CR or LF")
+    func errorSanitising() {
+        let h = Harness()
+        #expect(h.callRaw("FOO\r\nBAR") == err("ERR unknown command 'FOO  BAR', with args beginning with: "))
+    }
+}
