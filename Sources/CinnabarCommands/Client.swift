@@ -2,6 +2,7 @@
 // authentication, names, reply mode, and the output buffer replies are written into. The transport (the NIO
 // server, or a test) owns the socket and tells the client how to close it; commands never touch I/O.
 // SPDX-License-Identifier: BSD-3-Clause
+import CinnabarStorage
 import NIOCore
 
 public enum ClientReplyMode: Sendable { case on, off, skipNext, skipThis }
@@ -17,7 +18,10 @@ public final class Client {
     public var libraryVersion: [UInt8] = []
     public var protocolVersion = 2
     @inlinable public var resp3: Bool { protocolVersion == 3 }
-    public var databaseIndex = 0
+    /// The selected database. unowned(unsafe): databases live as long as the server, and reading it on every
+    /// command must not cost a retain/release pair.
+    public unowned(unsafe) var database: Database
+    public var databaseIndex: Int { database.id }
     public var authenticated: Bool
     public var user = "default"
     public var replyMode: ClientReplyMode = .on
@@ -30,7 +34,9 @@ public final class Client {
     public var out: ByteBuffer
     public let createdAt: Int64  // Unix ms
     public var lastInteraction: Int64  // Unix ms
-    public var lastCommand = "NULL"
+    /// The command being or last executed (CLIENT LIST cmd=); specs live as long as the server.
+    public unowned(unsafe) var lastCommandSpec: CommandSpec? = nil
+    public var lastCommand: String { lastCommandSpec?.fullName ?? "NULL" }
     /// Bytes waiting in the query buffer (CLIENT LIST qbuf), maintained by the transport.
     public var queryBufferLength = 0
     /// Set by the transport: closes the connection (CLIENT KILL, timeouts, SHUTDOWN).
@@ -39,8 +45,9 @@ public final class Client {
     public var sendAsync: ((ByteBuffer) -> Void)?
 
     public init(id: Int, address: String, localAddress: String, fd: Int32, authenticated: Bool, now: Int64,
-                allocator: ByteBufferAllocator = ByteBufferAllocator()) {
+                database: Database, allocator: ByteBufferAllocator = ByteBufferAllocator()) {
         self.id = id
+        self.database = database
         self.address = address
         self.localAddress = localAddress
         self.fd = fd

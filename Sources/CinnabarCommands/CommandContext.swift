@@ -7,12 +7,24 @@ import CinnabarStorage
 import NIOCore
 
 public struct CommandContext {
+    // Strong references, retained once when the context is built: handlers receive the context borrowed, so
+    // reading these costs nothing more (unowned references would be retained again at every use).
     public let server: Server
     public let client: Client
     public let args: Arguments
     public let spec: CommandSpec
+    /// The client's selected database when the command started.
+    public let db: Database
 
-    @inlinable public var db: Database { server.keyspace.databases[client.databaseIndex] }
+    @inlinable
+    init(server: Server, client: Client, args: Arguments, spec: CommandSpec) {
+        self.server = server
+        self.client = client
+        self.args = args
+        self.spec = spec
+        self.db = client.database
+    }
+
     @inlinable public var keyspace: Keyspace { server.keyspace }
     @inlinable public var now: Int64 { server.keyspace.now }
     @inlinable public var resp3: Bool { client.resp3 }

@@ -7,6 +7,10 @@ public final class CommandTable {
     public let all: [CommandSpec]
     private var slots: [Int32]
     private let mask: Int
+    /// The specs again as unmanaged references, so a lookup on the hot path costs no reference counting.
+    private let unmanaged: UnsafeMutablePointer<Unmanaged<CommandSpec>>
+    /// Each spec's lowercase name, for comparisons without touching the spec object.
+    private let names: UnsafeMutablePointer<UnsafeRawBufferPointer>
 
     init(_ specs: [CommandSpec]) {
         all = specs.sorted { $0.name < $1.name }
@@ -14,6 +18,14 @@ public final class CommandTable {
         while size < all.count * 4 { size *= 2 }
         mask = size - 1
         slots = Array(repeating: -1, count: size)
+        unmanaged = .allocate(capacity: max(all.count, 1))
+        names = .allocate(capacity: max(all.count, 1))
+        for (i, spec) in all.enumerated() {
+            unmanaged[i] = Unmanaged.passUnretained(spec)
+            let name = UnsafeMutableRawBufferPointer.allocate(byteCount: spec.nameBytes.count, alignment: 1)
+            name.copyBytes(from: spec.nameBytes)
+            names[i] = UnsafeRawBufferPointer(name)
+        }
         for (i, spec) in all.enumerated() {
             var s = spec.nameBytes.withUnsafeBytes { CommandTable.hash($0) } & mask
             precondition(find(spec.nameBytes.withUnsafeBytes { Array($0) }) == nil, "duplicate command \(spec.name)")
@@ -46,6 +58,24 @@ public final class CommandTable {
             h = (h ^ UInt32(c | (c >= 65 && c <= 90 ? 0x20 : 0))) &* 16_777_619
         }
         return Int(h)
+    }
+
+    deinit {
+        for i in 0..<all.count { names[i].deallocate() }
+        names.deallocate()
+        unmanaged.deallocate()
+    }
+
+    /// The command named by `name` (any case), unretained (the table keeps every spec alive), or nil.
+    @inline(__always)
+    public func findUnmanaged(_ name: UnsafeRawBufferPointer) -> Unmanaged<CommandSpec>? {
+        var s = CommandTable.hash(name) & mask
+        while true {
+            let i = Int(slots[s])
+            if i < 0 { return nil }
+            if equalsLowercased(name, names[i]) { return unmanaged[i] }
+            s = (s + 1) & mask
+        }
     }
 
     /// The command named by `name` (any case), or nil.

@@ -33,17 +33,26 @@ extension Server {
     }
 
     private func dispatch(_ args: Arguments, client: Client) -> ExecutionResult {
-        guard var spec = commands.find(args[0]) else {
+        guard let found = commands.findUnmanaged(args[0]) else {
             rejectUnknown(args, client: client)
             return .done
         }
-        if !spec.subcommands.isEmpty && args.count >= 2 {
-            guard let sub = spec.subcommand(args[1]) else {
-                reject(.unknownSubcommand(args.string(1), command: args.string(0)), client: client)
-                return .done
+        // The table keeps every spec alive: use it without reference counting.
+        return found._withUnsafeGuaranteedRef { command in
+            if !command.subcommands.isEmpty && args.count >= 2 {
+                guard let sub = command.subcommand(args[1]) else {
+                    reject(.unknownSubcommand(args.string(1), command: args.string(0)), client: client)
+                    return .done
+                }
+                return run(sub, args, client: client)
             }
-            spec = sub
+            return run(command, args, client: client)
         }
+    }
+
+    /// Checks arity, authentication and pause for a resolved command, then executes it.
+    @inline(__always)
+    private func run(_ spec: CommandSpec, _ args: Arguments, client: Client) -> ExecutionResult {
         if (spec.arity > 0 && spec.arity != args.count) || args.count < -spec.arity {
             spec.rejectedCalls += 1
             reject(.wrongArity(spec.fullName), client: client)
@@ -56,7 +65,7 @@ extension Server {
         }
         if pause.kind != .none && isPaused(spec, client: client) { return .postponed }
 
-        client.lastCommand = spec.fullName
+        client.lastCommandSpec = spec
         let context = CommandContext(server: self, client: client, args: args, spec: spec)
         let start = monotonicMicroseconds()
         do {

@@ -110,7 +110,8 @@ public final class Server {
         stats.connectionsReceived += 1
         let client = Client(
             id: nextClientID, address: address, localAddress: localAddress, fd: fd,
-            authenticated: config.requirePass == nil, now: keyspace.clock.readMilliseconds())
+            authenticated: config.requirePass == nil, now: keyspace.clock.readMilliseconds(),
+            database: keyspace.databases[0])
         nextClientID += 1
         if clients.count >= config.maxClients {
             stats.rejectedConnections += 1
@@ -123,7 +124,7 @@ public final class Server {
     /// A client created for internal use (tests, scripts later); not counted as a connection.
     public func makeDetachedClient() -> Client {
         let client = Client(id: nextClientID, address: "", localAddress: "", fd: -1, authenticated: true,
-                            now: keyspace.now)
+                            now: keyspace.now, database: keyspace.databases[0])
         nextClientID += 1
         return client
     }

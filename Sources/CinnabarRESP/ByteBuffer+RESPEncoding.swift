@@ -4,7 +4,48 @@
 // SPDX-License-Identifier: BSD-3-Clause
 import NIOCore
 
+/// Number of decimal digits of a non-negative integer.
+@inlinable @inline(__always)
+func decimalDigits(_ v: UInt) -> Int {
+    var n = 1
+    var x = v
+    while x >= 10 {
+        x /= 10
+        n += 1
+    }
+    return n
+}
+
+/// Writes `v` as decimal digits ending just before `end`.
+@inlinable @inline(__always)
+func storeDigits(_ v: UInt, _ p: UnsafeMutableRawPointer, end: Int) {
+    var x = v
+    var i = end
+    repeat {
+        i -= 1
+        p.storeBytes(of: UInt8(truncatingIfNeeded: 48 + x % 10), toByteOffset: i, as: UInt8.self)
+        x /= 10
+    } while x != 0
+}
+
 extension ByteBuffer {
+    /// `<marker><integer>\r\n` in one write: integer replies and aggregate headers.
+    @inlinable
+    mutating func writeRESPHeader(_ marker: UInt8, _ value: Int) {
+        let magnitude = value.magnitude
+        let sign = value < 0 ? 1 : 0
+        let total = 1 + sign + decimalDigits(magnitude) + 2
+        writeWithUnsafeMutableBytes(minimumWritableBytes: total) { dst in
+            let p = dst.baseAddress!
+            p.storeBytes(of: marker, as: UInt8.self)
+            if sign == 1 { p.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 1, as: UInt8.self) }
+            storeDigits(magnitude, p, end: total - 2)
+            p.storeBytes(of: 13, toByteOffset: total - 2, as: UInt8.self)
+            p.storeBytes(of: 10, toByteOffset: total - 1, as: UInt8.self)
+            return total
+        }
+    }
+
     @inlinable
     public mutating func writeCRLF() {
         writeInteger(UInt16(0x0D0A), endianness: .big)
@@ -33,9 +74,15 @@ extension ByteBuffer {
     /// `+OK\r\n`-style simple string; the text must not contain CR or LF.
     @inlinable
     public mutating func writeRESPSimpleString(_ s: StaticString) {
-        writeInteger(UInt8(ascii: "+"))
-        s.withUTF8Buffer { writeBytes(UnsafeRawBufferPointer($0)) }
-        writeCRLF()
+        let n = s.utf8CodeUnitCount
+        writeWithUnsafeMutableBytes(minimumWritableBytes: n + 3) { dst in
+            let p = dst.baseAddress!
+            p.storeBytes(of: UInt8(ascii: "+"), as: UInt8.self)
+            (p + 1).copyMemory(from: s.utf8Start, byteCount: n)
+            p.storeBytes(of: 13, toByteOffset: n + 1, as: UInt8.self)
+            p.storeBytes(of: 10, toByteOffset: n + 2, as: UInt8.self)
+            return n + 3
+        }
     }
 
     public mutating func writeRESPSimpleString(_ s: String) {
@@ -55,18 +102,26 @@ extension ByteBuffer {
 
     @inlinable
     public mutating func writeRESPInteger(_ value: Int) {
-        writeInteger(UInt8(ascii: ":"))
-        writeDecimal(value)
-        writeCRLF()
+        writeRESPHeader(UInt8(ascii: ":"), value)
     }
 
+    /// `$<len>\r\n<bytes>\r\n` with one capacity check and one copy.
     @inlinable
     public mutating func writeRESPBulk(_ bytes: UnsafeRawBufferPointer) {
-        writeInteger(UInt8(ascii: "$"))
-        writeDecimal(bytes.count)
-        writeCRLF()
-        writeBytes(bytes)
-        writeCRLF()
+        let n = bytes.count
+        let digits = decimalDigits(UInt(n))
+        let total = 1 + digits + 2 + n + 2
+        writeWithUnsafeMutableBytes(minimumWritableBytes: total) { dst in
+            let p = dst.baseAddress!
+            p.storeBytes(of: UInt8(ascii: "$"), as: UInt8.self)
+            storeDigits(UInt(n), p, end: 1 + digits)
+            p.storeBytes(of: 13, toByteOffset: 1 + digits, as: UInt8.self)
+            p.storeBytes(of: 10, toByteOffset: 2 + digits, as: UInt8.self)
+            if n > 0 { (p + 3 + digits).copyMemory(from: bytes.baseAddress!, byteCount: n) }
+            p.storeBytes(of: 13, toByteOffset: total - 2, as: UInt8.self)
+            p.storeBytes(of: 10, toByteOffset: total - 1, as: UInt8.self)
+            return total
+        }
     }
 
     @inlinable
@@ -105,11 +160,9 @@ extension ByteBuffer {
     @inlinable
     public mutating func writeRESPNull(resp3: Bool) {
         if resp3 {
-            writeInteger(UInt8(ascii: "_"))
-            writeCRLF()
+            writeStaticString("_\r\n")
         } else {
-            writeInteger(UInt32(0x242D_310D), endianness: .big)  // "$-1\r"
-            writeInteger(UInt8(10))
+            writeStaticString("$-1\r\n")
         }
     }
 
@@ -124,9 +177,7 @@ extension ByteBuffer {
 
     @inlinable
     public mutating func writeRESPArrayHeader(_ count: Int) {
-        writeInteger(UInt8(ascii: "*"))
-        writeDecimal(count)
-        writeCRLF()
+        writeRESPHeader(UInt8(ascii: "*"), count)
     }
 
     /// Map header: `%n` in RESP3, an array of 2n elements in RESP2.

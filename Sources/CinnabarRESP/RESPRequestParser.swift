@@ -3,6 +3,9 @@
 // command (`GET k\r\n`, telnet style). The parser keeps its place inside an incomplete frame, so a 100 MB
 // value arriving in 64 KB reads is scanned once, not once per read. It knows nothing about commands.
 // SPDX-License-Identifier: BSD-3-Clause
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where one argument lives: an offset and a length in the bytes the parser was given (or, for inline
 /// commands, in ``RESPRequestParser/inlineStorage``).
@@ -39,9 +42,50 @@ public enum RESPParseResult: Equatable, Sendable {
 
 /// An incremental RESP request parser. Feed it all unconsumed bytes, starting at the first byte of the frame
 /// in progress; after `.command(consumed:)` drop those bytes and call again for the next frame.
-public struct RESPRequestParser: Sendable {
-    /// The arguments of the last complete command.
-    public private(set) var arguments: [ArgumentSlice] = []
+public struct RESPRequestParser: @unchecked Sendable {
+    /// Argument slots reused from command to command (no per-command allocation or array bookkeeping).
+    private final class Slots {
+        var base: UnsafeMutablePointer<ArgumentSlice>
+        var capacity: Int
+        init() {
+            capacity = 16
+            base = .allocate(capacity: capacity)
+        }
+        deinit { base.deallocate() }
+
+        @inline(__always)
+        func set(_ i: Int, _ slice: ArgumentSlice) {
+            if i >= capacity { grow(to: i + 1) }
+            base[i] = slice
+        }
+
+        func grow(to n: Int) {
+            var c = capacity
+            while c < n { c *= 2 }
+            let new = UnsafeMutablePointer<ArgumentSlice>.allocate(capacity: c)
+            new.moveInitialize(from: base, count: capacity)
+            base.deallocate()
+            base = new
+            capacity = c
+        }
+    }
+
+    private let slots = Slots()
+    /// Number of arguments of the last complete command.
+    public private(set) var argumentCount = 0
+
+    /// The arguments of the last complete command (a copy; the server uses `withArguments`).
+    public var arguments: [ArgumentSlice] { Array(UnsafeBufferPointer(start: slots.base, count: argumentCount)) }
+
+    /// Calls `body` with the last command's argument slices, without copying them.
+    @inlinable
+    public func withArguments<R>(_ body: (UnsafeBufferPointer<ArgumentSlice>) throws -> R) rethrows -> R {
+        try body(argumentBuffer)
+    }
+
+    public var argumentBuffer: UnsafeBufferPointer<ArgumentSlice> {
+        UnsafeBufferPointer(start: slots.base, count: argumentCount)
+    }
     /// True when the last command was inline: its arguments then point into ``inlineStorage``.
     public private(set) var isInline = false
     /// Bytes of inline arguments (they can contain unescaped quotes, so they cannot be slices of the input).
@@ -55,16 +99,14 @@ public struct RESPRequestParser: Sendable {
     /// The bulk length that is being waited for, if a large argument is in flight (lets the caller reserve).
     public var expectedBulkLength: Int? { pendingBulkLength >= 0 ? pendingBulkLength : nil }
 
-    public init() {
-        arguments.reserveCapacity(16)
-    }
+    public init() {}
 
     /// Parses at most one command from `bytes`, which must start at the frame the previous call left
     /// incomplete (or at a new frame).
     public mutating func parse(_ bytes: UnsafeRawBufferPointer, limits: RESPParserLimits) -> RESPParseResult {
         if remainingArguments == 0 {
             if bytes.isEmpty { return .incomplete }
-            arguments.removeAll(keepingCapacity: true)
+            argumentCount = 0
             isInline = false
             if bytes[0] != UInt8(ascii: "*") { return parseInline(bytes, limits: limits) }
             // The count line: `*<n>\r\n`.
@@ -83,7 +125,7 @@ public struct RESPRequestParser: Sendable {
             remainingArguments = count
             position = cr + 2
             pendingBulkLength = -1
-            if count <= 1024 { arguments.reserveCapacity(count) }
+            if count <= 1024 && count > slots.capacity { slots.grow(to: count) }
         }
         while remainingArguments > 0 {
             if pendingBulkLength < 0 {
@@ -109,7 +151,8 @@ public struct RESPRequestParser: Sendable {
             }
             // Like Redis, the two bytes after the payload are skipped without being checked.
             if bytes.count - position < pendingBulkLength + 2 { return .incomplete }
-            arguments.append(ArgumentSlice(offset: position, count: pendingBulkLength))
+            slots.set(argumentCount, ArgumentSlice(offset: position, count: pendingBulkLength))
+            argumentCount += 1
             position += pendingBulkLength + 2
             pendingBulkLength = -1
             remainingArguments -= 1
@@ -138,7 +181,7 @@ public struct RESPRequestParser: Sendable {
         inlineStorage.removeAll(keepingCapacity: true)
         let line = UnsafeRawBufferPointer(rebasing: bytes[0..<end])
         guard splitInline(line) else {
-            arguments.removeAll(keepingCapacity: true)
+            argumentCount = 0
             return .protocolError("Protocol error: unbalanced quotes in request")
         }
         return .command(consumed: newline + 1)
@@ -205,7 +248,8 @@ public struct RESPRequestParser: Sendable {
                 }
                 if i < n { i += 1 }
             }
-            arguments.append(ArgumentSlice(offset: start, count: inlineStorage.count - start))
+            slots.set(argumentCount, ArgumentSlice(offset: start, count: inlineStorage.count - start))
+            argumentCount += 1
         }
     }
 }
@@ -224,19 +268,16 @@ public struct RESPRequestParser: Sendable {
 }
 
 @inline(__always) private func findCR(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-    var i = start
-    let n = bytes.count
-    while i < n {
-        if bytes[i] == 13 { return i }
-        i += 1
-    }
-    return nil
+    guard start < bytes.count, let base = bytes.baseAddress else { return nil }
+    guard let hit = memchr(base + start, 13, bytes.count - start) else { return nil }
+    return UnsafeRawPointer(hit) - base
 }
 
 /// `string2ll` on a count line: optional '-', digits, no leading zeros, no '+', must fit in Int64.
-@inline(__always) private func parseDecimal(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
+@inline(__always) private func parseDecimal(_ buffer: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
     var i = from
     if i >= to { return nil }
+    let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
     var negative = false
     if bytes[i] == UInt8(ascii: "-") {
         negative = true

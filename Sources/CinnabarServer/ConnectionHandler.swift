@@ -96,8 +96,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         limits.authenticated = client.authenticated
         var consumed = 0
         let outcome: Outcome = pending.withUnsafeReadableBytes { bytes in
-            while consumed < bytes.count {
-                let frame = UnsafeRawBufferPointer(rebasing: bytes[consumed...])
+            guard let base = bytes.baseAddress else { return .needMore }
+            let total = bytes.count
+            while consumed < total {
+                let frame = UnsafeRawBufferPointer(start: base + consumed, count: total - consumed)
                 limits.authenticated = client.authenticated
                 switch parser.parse(frame, limits: limits) {
                 case .incomplete:
@@ -105,19 +107,19 @@ final class ConnectionHandler: ChannelInboundHandler {
                 case let .protocolError(message):
                     return .protocolError(message)
                 case let .command(length):
-                    if parser.arguments.isEmpty {
+                    if parser.argumentCount == 0 {
                         consumed += length
                         continue
                     }
                     // Like Redis, the command being executed still counts in the query buffer (CLIENT LIST qbuf).
-                    client.queryBufferLength = bytes.count - consumed
-                    let result: ExecutionResult = parser.arguments.withUnsafeBufferPointer { slices in
-                        if parser.isInline {
-                            return parser.inlineStorage.withUnsafeBytes { inline in
-                                server.execute(Arguments(base: inline.baseAddress, slices: slices), client: client)
-                            }
+                    client.queryBufferLength = total - consumed
+                    let result: ExecutionResult
+                    if parser.isInline {
+                        result = parser.inlineStorage.withUnsafeBytes { inline in
+                            server.execute(Arguments(base: inline.baseAddress, slices: parser.argumentBuffer), client: client)
                         }
-                        return server.execute(Arguments(base: frame.baseAddress, slices: slices), client: client)
+                    } else {
+                        result = server.execute(Arguments(base: frame.baseAddress, slices: parser.argumentBuffer), client: client)
                     }
                     if result == .postponed { return .paused }
                     consumed += length

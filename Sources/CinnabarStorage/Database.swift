@@ -40,21 +40,28 @@ public struct LookupOptions: OptionSet, Sendable {
 }
 
 public final class Database {
-    public private(set) var id: Int
+    public let id: Int
     public let keys = KeyTable<StoredValue>()
     public let expires = KeyTable<Int64>()
     /// Sum of TTLs seen by the last active-expire samples, for INFO keyspace's avg_ttl (Redis's estimate).
     public var averageTTL: Int64 = 0
-    @usableFromInline unowned let keyspace: Keyspace
+    /// The keyspace's shared state (clock, statistics, hooks), held strongly: it references no database.
+    @usableFromInline let keyspace: KeyspaceState
 
-    init(id: Int, keyspace: Keyspace) {
+    init(id: Int, keyspace: KeyspaceState) {
         self.id = id
         self.keyspace = keyspace
     }
 
     public var count: Int { keys.count }
 
-    func renumber(_ id: Int) { self.id = id }
+    /// SWAPDB: exchanges the keys, expires and statistics of two databases; the objects and their ids stay,
+    /// so clients that selected a database see the other one's data, as in Redis.
+    func swapContents(with other: Database) {
+        keys.swapContents(with: other.keys)
+        expires.swapContents(with: other.expires)
+        swap(&averageTTL, &other.averageTTL)
+    }
 
     // MARK: - Lookup
 

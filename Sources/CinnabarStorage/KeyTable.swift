@@ -155,6 +155,17 @@ public final class KeyTable<V> {
         return (removed.key, removed.value)
     }
 
+    /// Exchanges the contents of two tables (SWAPDB), leaving both objects in place.
+    public func swapContents(with other: KeyTable<V>) {
+        swap(&chunks, &other.chunks)
+        swap(&count, &other.count)
+        swap(&table0, &other.table0)
+        swap(&mask0, &other.mask0)
+        swap(&table1, &other.table1)
+        swap(&mask1, &other.mask1)
+        swap(&rehashIndex, &other.rehashIndex)
+    }
+
     /// Removes every entry.
     public func removeAll() {
         for i in 0..<count { _ = entry(i).move() }

@@ -4,7 +4,7 @@
 // OBJECT FREQ and (later) eviction read them.
 // SPDX-License-Identifier: BSD-3-Clause
 
-extension Keyspace {
+extension KeyspaceState {
     /// The initial counter of a new key under LFU (LFU_INIT_VAL).
     public static let lfuInitialCounter: UInt32 = 5
 
@@ -14,7 +14,7 @@ extension Keyspace {
     /// The stamp of a newly written key.
     @inlinable
     public var newStamp: UInt32 {
-        usesLFU ? (lfuMinutes << 8 | Keyspace.lfuInitialCounter) : lruClock
+        usesLFU ? (lfuMinutes << 8 | KeyspaceState.lfuInitialCounter) : lruClock
     }
 
     /// The stamp after an access to a key stamped `previous`.
@@ -24,7 +24,7 @@ extension Keyspace {
         var counter = lfuDecayedCounter(previous)
         // Logarithmic increment: the higher the counter, the less likely an access bumps it.
         if counter < 255 {
-            let base = Double(counter > Keyspace.lfuInitialCounter ? counter - Keyspace.lfuInitialCounter : 0)
+            let base = Double(counter > KeyspaceState.lfuInitialCounter ? counter - KeyspaceState.lfuInitialCounter : 0)
             let p = 1.0 / (base * Double(lfuLogFactor) + 1)
             if Double(random.next() >> 11) / Double(1 << 53) < p { counter += 1 }
         }

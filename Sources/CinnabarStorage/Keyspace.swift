@@ -44,8 +44,10 @@ public struct KeyspaceStats: Sendable {
     public init() {}
 }
 
-public final class Keyspace {
-    public private(set) var databases: [Database] = []
+/// The state every key operation shares: the cached clock, keyspace statistics, the dirty counter, the sampling
+/// random source, access-stamp settings, and the hooks later subsystems observe. Databases hold it strongly
+/// (it references no database, so there is no cycle) and reach it without reference counting.
+public final class KeyspaceState {
     public let clock: KeyspaceClock
     /// The cached time of the command being executed, in Unix milliseconds.
     public var now: Int64
@@ -57,27 +59,81 @@ public final class Keyspace {
     public var usesLFU = false
     public var lfuLogFactor = 10
     public var lfuDecayTime = 1
-    /// While true (DEBUG SET-ACTIVE-EXPIRE, or a paused server), expired keys are reported missing but not removed.
+    /// While true (a paused server), expired keys are reported missing but not removed.
     public var isExpiryPaused = false
     /// Called after every modification of a key (WATCH, tracking and notifications hang off this later).
     public var onKeyModified: ((Database, UnsafeRawBufferPointer) -> Void)?
     /// Called after a key was deleted because it expired.
     public var onKeyExpired: ((Database, UnsafeRawBufferPointer) -> Void)?
 
-    public init(databases count: Int, clock: KeyspaceClock = KeyspaceClock()) {
+    init(clock: KeyspaceClock) {
         self.clock = clock
         self.now = clock.readMilliseconds()
-        databases = []
-        for i in 0..<count { databases.append(Database(id: i, keyspace: self)) }
     }
-
-    /// Refreshes the cached time; called before each batch of commands.
-    @inlinable
-    public func updateTime() { now = clock.readMilliseconds() }
 
     /// The LRU clock: seconds, as Redis's 24-bit LRU clock with 1 s resolution.
     @inlinable
     public var lruClock: UInt32 { UInt32(truncatingIfNeeded: (now / 1000) & 0xFF_FFFF) }
+}
+
+/// All databases plus their shared state (forwarded from `state` so callers write `keyspace.now`).
+public final class Keyspace {
+    public private(set) var databases: [Database] = []
+    public let state: KeyspaceState
+
+    public init(databases count: Int, clock: KeyspaceClock = KeyspaceClock()) {
+        state = KeyspaceState(clock: clock)
+        databases = []
+        for i in 0..<count { databases.append(Database(id: i, keyspace: state)) }
+    }
+
+    public var clock: KeyspaceClock { state.clock }
+    public var now: Int64 {
+        get { state.now }
+        set { state.now = newValue }
+    }
+    public var stats: KeyspaceStats {
+        get { state.stats }
+        set { state.stats = newValue }
+    }
+    public var dirty: Int {
+        get { state.dirty }
+        set { state.dirty = newValue }
+    }
+    public var random: FastRandom {
+        get { state.random }
+        set { state.random = newValue }
+    }
+    public var usesLFU: Bool {
+        get { state.usesLFU }
+        set { state.usesLFU = newValue }
+    }
+    public var lfuLogFactor: Int {
+        get { state.lfuLogFactor }
+        set { state.lfuLogFactor = newValue }
+    }
+    public var lfuDecayTime: Int {
+        get { state.lfuDecayTime }
+        set { state.lfuDecayTime = newValue }
+    }
+    public var isExpiryPaused: Bool {
+        get { state.isExpiryPaused }
+        set { state.isExpiryPaused = newValue }
+    }
+    public var onKeyModified: ((Database, UnsafeRawBufferPointer) -> Void)? {
+        get { state.onKeyModified }
+        set { state.onKeyModified = newValue }
+    }
+    public var onKeyExpired: ((Database, UnsafeRawBufferPointer) -> Void)? {
+        get { state.onKeyExpired }
+        set { state.onKeyExpired = newValue }
+    }
+
+    /// Refreshes the cached time; called before each batch of commands.
+    @inlinable
+    public func updateTime() { state.now = state.clock.readMilliseconds() }
+
+    public var lruClock: UInt32 { state.lruClock }
 
     /// Idle time in milliseconds of a value stamped with `lru`.
     public func idleMilliseconds(lru: UInt32) -> Int64 {
@@ -86,13 +142,14 @@ public final class Keyspace {
         return ticks * 1000
     }
 
+    public func lfuDecayedCounter(_ stamp: UInt32) -> UInt32 { state.lfuDecayedCounter(stamp) }
+
     public var totalKeys: Int { databases.reduce(0) { $0 + $1.count } }
 
     /// SWAPDB: exchanges the contents of two databases.
     public func swap(_ a: Int, _ b: Int) {
-        databases.swapAt(a, b)
-        databases[a].renumber(a)
-        databases[b].renumber(b)
+        guard a != b else { return }
+        databases[a].swapContents(with: databases[b])
     }
 
     /// Removes every key of every database.

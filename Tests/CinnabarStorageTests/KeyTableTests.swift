@@ -312,39 +312,61 @@ struct KeyTableTests {
         #expect(missing.isEmpty, "keys not returned: \(missing.prefix(10))")
     }
 
-    @Test("SCAN keeps its guarantee under random growth and shrinkage")
+    @Test("SCAN keeps its guarantee under repeated random growth and shrinkage")
     func scanRandomResizes() {
         var rng = FastRandom(seed: 99)
-        for round in 0..<6 {
+        var grows = 0
+        var shrinks = 0
+        for round in 0..<4 {
             let t = KeyTable<Int>()
-            let stable = 500
+            let stable = 150
             for i in 0..<stable { insert(t, i) }
             var volatile: [Int] = []
             var next = stable
+            var buckets = t.mask0 + 1
+            func removeRandom(_ n: Int) {
+                for _ in 0..<n where !volatile.isEmpty {
+                    let j = rng.below(volatile.count)
+                    remove(t, volatile[j])
+                    volatile.swapAt(j, volatile.count - 1)
+                    volatile.removeLast()
+                }
+            }
             let seen = Set(
-                fullScan(t) { _ in
-                    switch rng.below(3) {
-                    case 0:
-                        for _ in 0..<rng.below(400) {
+                fullScan(t) { step in
+                    // Early on, bursts that grow the table several times over and then shrink it again;
+                    // throughout, small random inserts and removals.
+                    if step < 400 && step % 64 == 1 {
+                        for _ in 0..<(1000 + rng.below(2000)) {
                             insert(t, next)
                             volatile.append(next)
                             next += 1
                         }
-                    case 1:
-                        for _ in 0..<rng.below(600) where !volatile.isEmpty {
-                            let j = rng.below(volatile.count)
-                            remove(t, volatile[j])
-                            volatile.swapAt(j, volatile.count - 1)
-                            volatile.removeLast()
+                    } else if step < 400 && step % 64 == 33 {
+                        removeRandom(max(0, volatile.count - rng.below(50)))
+                    } else {
+                        switch rng.below(4) {
+                        case 0:
+                            for _ in 0..<rng.below(20) {
+                                insert(t, next)
+                                volatile.append(next)
+                                next += 1
+                            }
+                        case 1: removeRandom(rng.below(20))
+                        default: break
                         }
-                    default:
-                        break
                     }
+                    let now = t.mask0 + 1
+                    if now > buckets { grows += 1 }
+                    if now < buckets { shrinks += 1 }
+                    buckets = now
                 })
             let missing = (0..<stable).filter { !seen.contains($0) }
             #expect(missing.isEmpty, "round \(round): keys not returned: \(missing.prefix(10))")
             #expect(verify(t, present: Array(0..<stable) + volatile, absent: [Int]()))
         }
+        #expect(grows >= 8)
+        #expect(shrinks >= 8)
     }
 
     @Test("randomIndex is nil when empty and roughly uniform otherwise")

@@ -39,7 +39,7 @@ enum ConnectionCommands {
 
     static func reset(_ c: CommandContext) throws(CommandError) {
         let client = c.client
-        client.databaseIndex = 0
+        client.database = c.keyspace.databases[0]
         client.protocolVersion = 2
         client.name = []
         client.replyMode = .on
@@ -59,7 +59,7 @@ enum ConnectionCommands {
         guard index >= 0 && index < c.keyspace.databases.count && index <= Int(Int32.max) else {
             throw .invalidDB
         }
-        c.client.databaseIndex = index
+        c.client.database = c.keyspace.databases[index]
         c.ok()
     }
 
