@@ -2,6 +2,7 @@
 #include "CCinnabarShims.h"
 #include <malloc.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 size_t cinnabar_malloc_used(void) {
     struct mallinfo2 mi = mallinfo2();
@@ -20,4 +21,11 @@ void cinnabar_thread_cpu(long long *user_us, long long *sys_us) {
     getrusage(RUSAGE_THREAD, &ru);
     *user_us = (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
     *sys_us = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
+}
+
+int cinnabar_accept_nonblocking(int fd, struct sockaddr *address, unsigned int *length) {
+    socklen_t len = *length;
+    int r = accept4(fd, address, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    *length = len;
+    return r;
 }

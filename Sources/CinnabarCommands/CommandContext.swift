@@ -36,7 +36,8 @@ public struct CommandContext {
 
     @inlinable public func ok() { client.out.writeRESPSimpleString("OK") }
     @inlinable public func simple(_ s: StaticString) { client.out.writeRESPSimpleString(s) }
-    public func simple(_ s: String) { client.out.writeRESPSimpleString(s) }
+    /// A status reply built at run time (`simple` with a literal takes the allocation-free StaticString path).
+    public func status(_ s: String) { client.out.writeRESPSimpleString(s) }
     @inlinable public func integer(_ v: Int) { client.out.writeRESPInteger(v) }
     @inlinable public func bulk(_ b: UnsafeRawBufferPointer) { client.out.writeRESPBulk(b) }
     public func bulk(_ s: String) { client.out.writeRESPBulk(s) }

@@ -135,6 +135,8 @@ enum ConfigurationTable {
         .init("min-replicas-to-write", .integer(min: 0, max: intMax), "0", aliases: ["min-slaves-to-write"]),
         .init("min-replicas-max-lag", .integer(min: 0, max: intMax), "10", aliases: ["min-slaves-max-lag"]),
         .init("cluster-enabled", .bool, "no", immutable: true),
+        // Cinnabar's own: the network transport (epoll is Linux only; nio is SwiftNIO).
+        .init("cinnabar-transport", .enumeration(["epoll", "nio"]), "epoll", immutable: true),
     ]
 
     static let validateSave: @Sendable ([String]) -> String? = { words in

@@ -129,25 +129,26 @@ public struct RESPRequestParser: @unchecked Sendable {
         }
         while remainingArguments > 0 {
             if pendingBulkLength < 0 {
-                guard let cr = findCR(bytes, from: position) else {
+                // One pass over `$<digits>\r`: the digits are parsed while looking for the CR (the lines are short).
+                guard let line = scanLengthLine(bytes, from: position + 1) else {
                     if bytes.count - position > limits.maxInlineSize {
                         return fail("Protocol error: too big bulk count string")
                     }
                     return .incomplete
                 }
-                if cr + 1 >= bytes.count { return .incomplete }
+                if line.cr + 1 >= bytes.count { return .incomplete }
                 let marker = bytes[position]
                 guard marker == UInt8(ascii: "$") else {
                     return fail("Protocol error: expected '$', got '\(Character(Unicode.Scalar(marker)))'")
                 }
-                guard let length = parseDecimal(bytes, from: position + 1, to: cr), length >= 0,
-                    length <= limits.maxBulkLength
-                else { return fail("Protocol error: invalid bulk length") }
+                guard let length = line.value, length >= 0, length <= limits.maxBulkLength else {
+                    return fail("Protocol error: invalid bulk length")
+                }
                 if length > 16384 && !limits.authenticated {
                     return fail("Protocol error: unauthenticated bulk length")
                 }
                 pendingBulkLength = length
-                position = cr + 2
+                position = line.cr + 2
             }
             // Like Redis, the two bytes after the payload are skipped without being checked.
             if bytes.count - position < pendingBulkLength + 2 { return .incomplete }
@@ -271,6 +272,48 @@ public struct RESPRequestParser: @unchecked Sendable {
     guard start < bytes.count, let base = bytes.baseAddress else { return nil }
     guard let hit = memchr(base + start, 13, bytes.count - start) else { return nil }
     return UnsafeRawPointer(hit) - base
+}
+
+/// Scans a length line from `start` to its CR, parsing it with `string2ll` rules on the way. Returns nil when no
+/// CR has arrived yet; `value` is nil when the text between is not a valid integer.
+@inline(__always) private func scanLengthLine(_ buffer: UnsafeRawBufferPointer, from start: Int) -> (value: Int?, cr: Int)? {
+    let n = buffer.count
+    guard start < n, let base = buffer.baseAddress else { return nil }
+    let p = base.assumingMemoryBound(to: UInt8.self)
+    var i = start
+    var value: UInt64 = 0
+    var valid = true
+    var negative = false
+    if p[i] == UInt8(ascii: "-") {
+        negative = true
+        i += 1
+    }
+    let firstDigit = i
+    while i < n {
+        let c = p[i]
+        if c == 13 { break }
+        let d = c &- 48
+        if d > 9 || value > (UInt64.max - 9) / 10 {
+            valid = false
+        } else {
+            value = value &* 10 &+ UInt64(d)
+        }
+        i += 1
+        // A line longer than any integer is invalid; find its CR with memchr instead of byte by byte.
+        if i - start > 24 {
+            guard let hit = memchr(base + i, 13, n - i) else { return nil }
+            return (nil, UnsafeRawPointer(hit) - base)
+        }
+    }
+    if i >= n { return nil }
+    let digits = i - firstDigit
+    // string2ll: no empty number, no leading zeros (except "0" itself), no "-0".
+    if digits == 0 || (digits > 1 && p[firstDigit] == UInt8(ascii: "0")) || (negative && value == 0) { valid = false }
+    guard valid else { return (nil, i) }
+    if negative {
+        return value <= UInt64(Int64.max) + 1 ? (Int(truncatingIfNeeded: 0 &- value), i) : (nil, i)
+    }
+    return value <= UInt64(Int64.max) ? (Int(value), i) : (nil, i)
 }
 
 /// `string2ll` on a count line: optional '-', digits, no leading zeros, no '+', must fit in Int64.

@@ -1,7 +1,5 @@
-// The per-connection NIO handler: accumulates received bytes, parses every complete request in them, executes
-// each against the server on this (the only) event loop, and flushes all replies of one read with a single write.
-// Arguments are views into the receive buffer, so a pipelined batch of GETs and SETs allocates nothing per
-// command. Protocol errors reply Redis's text and close this connection only.
+// The SwiftNIO transport's per-connection handler: accumulates received bytes, lets the RequestProcessor execute
+// every complete request on this (the only) event loop, and flushes all replies of one read with a single write.
 // SPDX-License-Identifier: BSD-3-Clause
 import CinnabarCommands
 import CinnabarRESP
@@ -14,7 +12,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private let server: Server
     private var client: Client?
-    private var parser = RESPRequestParser()
+    private var processor = RequestProcessor()
     /// Received bytes not yet consumed; its reader index is the start of the frame being parsed.
     private var pending: ByteBuffer
     private var context: ChannelHandlerContext?
@@ -81,87 +79,17 @@ final class ConnectionHandler: ChannelInboundHandler {
         process(context: context, client: client)
     }
 
-    /// What processing the buffered bytes ended with.
-    private enum Outcome {
-        case needMore
-        case paused
-        case protocolError(String)
-        case close
-    }
-
     private func process(context: ChannelHandlerContext, client: Client) {
-        server.keyspace.updateTime()
-        var limits = RESPParserLimits()
-        limits.maxBulkLength = server.config.protoMaxBulkLen
-        limits.authenticated = client.authenticated
-        var consumed = 0
-        let outcome: Outcome = pending.withUnsafeReadableBytes { bytes in
-            guard let base = bytes.baseAddress else { return .needMore }
-            let total = bytes.count
-            while consumed < total {
-                let frame = UnsafeRawBufferPointer(start: base + consumed, count: total - consumed)
-                limits.authenticated = client.authenticated
-                switch parser.parse(frame, limits: limits) {
-                case .incomplete:
-                    return .needMore
-                case let .protocolError(message):
-                    return .protocolError(message)
-                case let .command(length):
-                    if parser.argumentCount == 0 {
-                        consumed += length
-                        continue
-                    }
-                    // Like Redis, the command being executed still counts in the query buffer (CLIENT LIST qbuf).
-                    client.queryBufferLength = total - consumed
-                    let result: ExecutionResult
-                    if parser.isInline {
-                        result = parser.inlineStorage.withUnsafeBytes { inline in
-                            server.execute(Arguments(base: inline.baseAddress, slices: parser.argumentBuffer), client: client)
-                        }
-                    } else {
-                        result = server.execute(Arguments(base: frame.baseAddress, slices: parser.argumentBuffer), client: client)
-                    }
-                    if result == .postponed { return .paused }
-                    consumed += length
-                    if client.closeAfterReply { return .close }
-                }
-            }
-            return .needMore
-        }
-        pending.moveReaderIndex(forwardBy: consumed)
-        if pending.readableBytes == 0 {
-            pending.clear()
-        } else if pending.readerIndex > 64 * 1024 {
-            pending.discardReadBytes()
-        }
-        client.queryBufferLength = pending.readableBytes
-        switch outcome {
+        switch processor.process(&pending, client: client, server: server) {
         case .needMore:
-            if pending.readableBytes > server.config.clientQueryBufferLimit {
-                server.logger.warning("Closing client that reached max query buffer length: \(client.address)")
-                server.stats.clientQueryBufferLimitDisconnections += 1
-                flush(context: context, client: client)
-                closeNow()
-                return
-            }
-            if let expected = parser.expectedBulkLength, expected > 32 * 1024 {
-                // A large argument is on its way: make room once instead of growing repeatedly.
-                pending.reserveCapacity(minimumWritableBytes: min(expected + 2, server.config.protoMaxBulkLen + 2))
-            }
-        case .paused:
-            scheduleRetry(context: context)
-        case let .protocolError(message):
-            server.replyError(CommandError("ERR " + message), client: client)
-            server.logger.info("Protocol error (\(message)) from client: \(client.address)")
             flush(context: context, client: client)
-            closeNow()
-            return
+        case .paused:
+            flush(context: context, client: client)
+            scheduleRetry(context: context)
         case .close:
             flush(context: context, client: client)
             closeNow()
-            return
         }
-        flush(context: context, client: client)
     }
 
     private func flush(context: ChannelHandlerContext, client: Client) {

@@ -1,65 +1,49 @@
-// The server cron (Redis's serverCron), run `hz` times per second on the event loop: active expiry (the slow
-// cycle, plus fast cycles scheduled right after a slow cycle that ran out of time), incremental rehashing of the
-// keyspace tables, idle-client timeouts, the end of CLIENT PAUSE, and the event-loop statistics of INFO.
+// The server cron (Redis's serverCron), run `hz` times per second by the transport's event loop: active expiry
+// (the slow cycle; the transport schedules fast cycles right after a slow cycle that ran out of time),
+// incremental rehashing of the keyspace tables, idle-client timeouts, the end of CLIENT PAUSE, and the
+// event-loop statistics of INFO. It knows nothing about the transport.
 // SPDX-License-Identifier: BSD-3-Clause
 import CinnabarCommands
 import CinnabarStorage
-import NIOCore
 
 final class ServerCron {
     private let server: Server
-    private let eventLoop: EventLoop
-    private var task: RepeatedTask?
     private var lastCommands = 0
     private var lastSample: Int64 = 0
-    private var fastCycleScheduled = false
 
-    init(server: Server, eventLoop: EventLoop) {
+    init(server: Server) {
         self.server = server
-        self.eventLoop = eventLoop
     }
 
-    func start() {
-        let hz = max(1, min(server.config.hz, 500))
-        task = eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(Int64(1000 / hz)), delay: .milliseconds(Int64(1000 / hz))) {
-            [weak self] _ in self?.tick()
-        }
-    }
+    /// Milliseconds between ticks.
+    var periodMilliseconds: Int64 { Int64(1000 / max(1, min(server.config.hz, 500))) }
 
-    func stop() { task?.cancel() }
-
-    private func tick() {
+    /// One cron tick. Returns true when a fast expire cycle should follow shortly.
+    func tick() -> Bool {
         let start = monotonicMicroseconds()
         let hz = max(1, min(server.config.hz, 500))
         let keyspace = server.keyspace
         keyspace.updateTime()
         if server.pause.kind != .none && keyspace.now >= server.pause.until { server.unpause() }
+        var wantsFastCycle = false
         if server.activeExpireEnabled && server.pause.kind == .none {
-            let timedOut = keyspace.activeExpireCycle(kind: .slow, hz: hz, effort: server.config.activeExpireEffort)
-            if timedOut { scheduleFastCycle() }
+            wantsFastCycle = keyspace.activeExpireCycle(kind: .slow, hz: hz, effort: server.config.activeExpireEffort)
         }
-        // Incremental rehashing: up to 1 ms per cron call, as Redis's activerehashing.
+        // Incremental rehashing: up to 1 ms per table and tick, as Redis's activerehashing.
         for db in keyspace.databases {
             if db.keys.isRehashing { _ = db.keys.rehashFor(microseconds: 1000, now: monotonicMicroseconds) }
             if db.expires.isRehashing { _ = db.expires.rehashFor(microseconds: 1000, now: monotonicMicroseconds) }
         }
         closeIdleClients()
         sampleStatistics(start: start)
+        return wantsFastCycle
     }
 
-    /// A fast expire cycle (≤ 1 ms) shortly after a slow one that hit its time limit.
-    private func scheduleFastCycle() {
-        guard !fastCycleScheduled else { return }
-        fastCycleScheduled = true
-        eventLoop.scheduleTask(in: .milliseconds(2)) { [weak self] in
-            guard let self else { return }
-            self.fastCycleScheduled = false
-            guard self.server.activeExpireEnabled, self.server.pause.kind == .none else { return }
-            let hz = max(1, self.server.config.hz)
-            if self.server.keyspace.activeExpireCycle(kind: .fast, hz: hz, effort: self.server.config.activeExpireEffort) {
-                self.scheduleFastCycle()
-            }
-        }
+    /// A fast expire cycle (at most about 1 ms). Returns true when another should follow.
+    func fastCycle() -> Bool {
+        guard server.activeExpireEnabled, server.pause.kind == .none else { return false }
+        return server.keyspace.activeExpireCycle(kind: .fast, hz: max(1, server.config.hz),
+                                                 effort: server.config.activeExpireEffort)
     }
 
     private func closeIdleClients() {

@@ -7,11 +7,14 @@ import Testing
 import Glibc
 #endif
 
+/// Every behaviour is checked on both transports.
+let transports = ["epoll", "nio"]
+
 @Suite("Server over TCP", .serialized)
 struct ServerIntegrationTests {
-    @Test("Pipelined commands in one write are all answered in order")
-    func pipelining() throws {
-        let s = try RunningServer()
+    @Test("Pipelined commands in one write are all answered in order", arguments: transports)
+    func pipelining(transport: String) throws {
+        let s = try RunningServer(transport: transport)
         let c = try s.client()
         var batch: [UInt8] = []
         for i in 0..<1000 { batch += TestClient.encode(["SET", "k\(i)", "\(i)"]) }
@@ -21,17 +24,17 @@ struct ServerIntegrationTests {
         #expect(replies == String(repeating: "+OK\r\n", count: 1000) + "$3\r\n999\r\n")
     }
 
-    @Test("Inline commands work like telnet input")
-    func inline() throws {
-        let s = try RunningServer()
+    @Test("Inline commands work like telnet input", arguments: transports)
+    func inline(transport: String) throws {
+        let s = try RunningServer(transport: transport)
         let c = try s.client()
         c.send("SET greeting \"hello world\"\r\nGET greeting\r\n")
         #expect(try c.readReplies(2) == "+OK\r\n$11\r\nhello world\r\n")
     }
 
-    @Test("A protocol error replies Redis's text, closes that connection, and others keep working")
-    func protocolError() throws {
-        let s = try RunningServer()
+    @Test("A protocol error replies Redis's text, closes that connection, and others keep working", arguments: transports)
+    func protocolError(transport: String) throws {
+        let s = try RunningServer(transport: transport)
         let bad = try s.client()
         let good = try s.client()
         bad.send("*1\r\n$abc\r\n")
@@ -40,9 +43,9 @@ struct ServerIntegrationTests {
         #expect(try good.call("PING") == "+PONG\r\n")
     }
 
-    @Test("A 100 MB value arriving in many reads is stored and returned intact")
-    func largeValue() throws {
-        let s = try RunningServer()
+    @Test("A 100 MB value arriving in many reads is stored and returned intact", arguments: transports)
+    func largeValue(transport: String) throws {
+        let s = try RunningServer(transport: transport)
         let c = try s.client()
         let size = 100 * 1024 * 1024
         var request = Array("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$\(size)\r\n".utf8)
@@ -54,9 +57,9 @@ struct ServerIntegrationTests {
         #expect(try c.call("GETRANGE", "big", "-3", "-1") == "$3\r\nxxx\r\n")
     }
 
-    @Test("A client disconnecting in the middle of a command leaves the server serving others")
-    func disconnectMidCommand() throws {
-        let s = try RunningServer()
+    @Test("A client disconnecting in the middle of a command leaves the server serving others", arguments: transports)
+    func disconnectMidCommand(transport: String) throws {
+        let s = try RunningServer(transport: transport)
         do {
             let c = try s.client()
             c.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\nabc")
@@ -66,9 +69,9 @@ struct ServerIntegrationTests {
         #expect(try other.call("PING") == "+PONG\r\n")
     }
 
-    @Test("maxclients: the client over the limit gets Redis's error")
-    func maxClients() throws {
-        let s = try RunningServer(["maxclients", "2"])
+    @Test("maxclients: the client over the limit gets Redis's error", arguments: transports)
+    func maxClients(transport: String) throws {
+        let s = try RunningServer(["maxclients", "2"], transport: transport)
         let a = try s.client()
         let b = try s.client()
         #expect(try a.call("PING") == "+PONG\r\n")
@@ -78,9 +81,9 @@ struct ServerIntegrationTests {
         #expect(c.isClosed())
     }
 
-    @Test("Many idle connections are accepted and all answer")
-    func manyConnections() throws {
-        let s = try RunningServer()
+    @Test("Many idle connections are accepted and all answer", arguments: transports)
+    func manyConnections(transport: String) throws {
+        let s = try RunningServer(transport: transport)
         var clients: [TestClient] = []
         for _ in 0..<500 { clients.append(try s.client()) }
         for c in clients { c.send(TestClient.encode(["PING"])) }
@@ -88,17 +91,17 @@ struct ServerIntegrationTests {
         #expect(try clients[0].call("INFO", "clients").contains("connected_clients:500"))
     }
 
-    @Test("QUIT replies OK and then the server closes the connection")
-    func quit() throws {
-        let s = try RunningServer()
+    @Test("QUIT replies OK and then the server closes the connection", arguments: transports)
+    func quit(transport: String) throws {
+        let s = try RunningServer(transport: transport)
         let c = try s.client()
         #expect(try c.call("QUIT") == "+OK\r\n")
         #expect(c.isClosed())
     }
 
-    @Test("Active expiry removes keys nobody reads")
-    func activeExpiry() throws {
-        let s = try RunningServer(["hz", "100"])
+    @Test("Active expiry removes keys nobody reads", arguments: transports)
+    func activeExpiry(transport: String) throws {
+        let s = try RunningServer(["hz", "100"], transport: transport)
         let c = try s.client()
         for i in 0..<200 { _ = try c.call("SET", "k\(i)", "v", "PX", "50") }
         _ = try c.call("SET", "keep", "v")
@@ -112,9 +115,9 @@ struct ServerIntegrationTests {
         #expect(try c.call("INFO", "stats").contains("expired_keys:200"))
     }
 
-    @Test("timeout closes idle clients")
-    func idleTimeout() throws {
-        let s = try RunningServer(["timeout", "1", "hz", "50"])
+    @Test("timeout closes idle clients", arguments: transports)
+    func idleTimeout(transport: String) throws {
+        let s = try RunningServer(["timeout", "1", "hz", "50"], transport: transport)
         let c = try s.client()
         #expect(try c.call("PING") == "+PONG\r\n")
         var closed = false
@@ -125,9 +128,9 @@ struct ServerIntegrationTests {
         #expect(closed)
     }
 
-    @Test("MONITOR streams other clients' commands")
-    func monitor() throws {
-        let s = try RunningServer()
+    @Test("MONITOR streams other clients' commands", arguments: transports)
+    func monitor(transport: String) throws {
+        let s = try RunningServer(transport: transport)
         let m = try s.client()
         #expect(try m.call("MONITOR") == "+OK\r\n")
         let c = try s.client()
@@ -136,9 +139,10 @@ struct ServerIntegrationTests {
         #expect(line.hasPrefix("+") && line.hasSuffix(" \"SET\" \"key\" \"va\\\"l\"\r\n"))
     }
 
-    @Test("SHUTDOWN stops the server")
-    func shutdown() throws {
+    @Test("SHUTDOWN stops the server", arguments: transports)
+    func shutdown(transport: String) throws {
         let config = Configuration()
+        try config.set("cinnabar-transport", [transport], startup: true)
         try config.set("port", ["0"], startup: true)
         try config.set("bind", ["127.0.0.1"], startup: true)
         try config.set("loglevel", ["warning"], startup: true)

@@ -9,8 +9,9 @@ import Glibc
 final class RunningServer {
     let server: CinnabarServer
 
-    init(_ options: [String] = []) throws {
+    init(_ options: [String] = [], transport: String = "epoll") throws {
         let config = Configuration()
+        try config.set("cinnabar-transport", [transport], startup: true)
         try config.set("port", ["0"], startup: true)
         try config.set("bind", ["127.0.0.1"], startup: true)
         try config.set("loglevel", ["warning"], startup: true)

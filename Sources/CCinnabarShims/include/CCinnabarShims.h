@@ -1,8 +1,14 @@
 // Thin C shims for glibc facilities Swift's Glibc module does not export: malloc statistics (INFO memory,
-// MEMORY STATS) and malloc_trim (MEMORY PURGE), and per-thread CPU usage (INFO cpu).
+// MEMORY STATS) and malloc_trim (MEMORY PURGE), per-thread CPU usage (INFO cpu), and the epoll/eventfd API the
+// epoll transport uses.
 #ifndef CCINNABAR_SHIMS_H
 #define CCINNABAR_SHIMS_H
 #include <stddef.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <netinet/tcp.h>
+#endif
 
 /// Bytes currently allocated by malloc (in-use chunks of all arenas plus mmapped blocks).
 size_t cinnabar_malloc_used(void);
@@ -10,6 +16,9 @@ size_t cinnabar_malloc_used(void);
 size_t cinnabar_malloc_active(void);
 /// Returns free memory at the top of the heap and in arenas to the system; 1 if any was released.
 int cinnabar_malloc_trim(void);
+struct sockaddr;
+/// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (declared by glibc only under _GNU_SOURCE).
+int cinnabar_accept_nonblocking(int fd, struct sockaddr *address, unsigned int *length);
 /// CPU time of the calling thread, in microseconds (user and system).
 void cinnabar_thread_cpu(long long *user_us, long long *sys_us);
 #endif

@@ -65,15 +65,15 @@ enum CommandCommands {
         c.integer(spec.arity)
         let flags = spec.flags.names
         c.set(flags.count)
-        for f in flags { c.simple(f) }
+        for f in flags { c.status(f) }
         c.integer(spec.keys.first)
         c.integer(spec.keys.last)
         c.integer(spec.keys.step)
         let cats = spec.allCategories
         c.set(cats.count)
-        for cat in cats { c.simple(cat) }
+        for cat in cats { c.status(cat) }
         c.set(spec.tips.count)
-        for t in spec.tips { c.simple(t) }
+        for t in spec.tips { c.status(t) }
         c.set(spec.keySpecs.count)
         for k in spec.keySpecs { writeKeySpec(c, k) }
         c.set(spec.subcommands.count)
@@ -89,7 +89,7 @@ enum CommandCommands {
         c.bulk("flags")
         let flags = k.displayFlags
         c.set(flags.count)
-        for f in flags { c.simple(f) }
+        for f in flags { c.status(f) }
         c.bulk("begin_search")
         c.map(2)
         c.bulk("type")
@@ -271,7 +271,7 @@ enum CommandCommands {
     /// Flags as Redis's addReplyCommandFlags sends them: a set of simple strings.
     static func writeFlagSet(_ c: CommandContext, _ names: [String]) {
         c.set(names.count)
-        for name in names { c.simple(name) }
+        for name in names { c.status(name) }
     }
 
     static func list(_ c: CommandContext) throws(CommandError) {
@@ -319,7 +319,7 @@ enum CommandCommands {
                 c.array(2)
                 c.bulk(inner[i])
                 c.set(flags.count)
-                for f in flags { c.simple(f) }
+                for f in flags { c.status(f) }
             } else {
                 c.bulk(inner[i])
             }

@@ -40,11 +40,11 @@ enum DebugCommands {
             let v = e.value.value
             let serialized = serializedLength(v)
             let lru = c.keyspace.idleMilliseconds(lru: e.value.lru) / 1000
-            c.simple("Value at:0x0 refcount:1 encoding:\(v.encodingName) serializedlength:\(serialized) lru:\(e.value.lru) lru_seconds_idle:\(lru)")
+            c.status("Value at:0x0 refcount:1 encoding:\(v.encodingName) serializedlength:\(serialized) lru:\(e.value.lru) lru_seconds_idle:\(lru)")
         case "populate" where n >= 3 && n <= 5:
             try populate(c)
         case "digest" where n == 2:
-            c.simple(SHA1.hex(c.keyspace.datasetDigest()))
+            c.status(SHA1.hex(c.keyspace.datasetDigest()))
         case "digest-value" where n >= 2:
             c.array(n - 2)
             for i in 2..<n {
@@ -53,7 +53,7 @@ enum DebugCommands {
                 if let index = c.db.keys.find(c.args[i], hash: keyHash(c.args[i])) {
                     d = c.db.valueDigest(c.args[i], c.db.keys.entry(index).pointee.value.value)
                 }
-                c.simple(SHA1.hex(d))
+                c.status(SHA1.hex(d))
             }
         case "protocol" where n == 3:
             try debugProtocol(c)

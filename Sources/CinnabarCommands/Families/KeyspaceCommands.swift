@@ -104,7 +104,7 @@ enum KeyspaceCommands {
 
     static func type(_ c: CommandContext) throws(CommandError) {
         guard let v = c.db.get(c.args[1], options: [.noTouch]) else { return c.simple("none") }
-        c.simple(v.type.name)
+        c.status(v.type.name)
     }
 
     static func touch(_ c: CommandContext) throws(CommandError) {
@@ -411,6 +411,6 @@ extension CommandContext {
         let all = ["\(command) <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"] + lines
             + ["HELP", "    Print this help."]
         array(all.count)
-        for l in all { simple(l) }
+        for l in all { status(l) }
     }
 }

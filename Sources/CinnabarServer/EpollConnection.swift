@@ -1,0 +1,156 @@
+// One connection of the epoll transport: its socket, its pending input, and output the socket has not taken yet.
+// Reads go straight into the pending buffer's free space; replies are written as soon as a read's commands ran,
+// and only a remainder waits for EPOLLOUT (with EPOLLOUT registered only while there is one).
+// SPDX-License-Identifier: BSD-3-Clause
+#if os(Linux)
+import CCinnabarShims
+import CinnabarCommands
+import CinnabarStorage
+import Glibc
+import NIOCore
+
+final class EpollConnection {
+    let fd: Int32
+    let token: UInt64
+    let client: Client
+    private unowned let transport: EpollTransport
+    private var pending: ByteBuffer
+    private var processor = RequestProcessor()
+    /// Reply bytes the socket did not accept yet; nil when everything was written.
+    private var unsent: ByteBuffer? = nil
+    private(set) var closed = false
+    private var closeWhenDrained = false
+
+    init(fd: Int32, token: UInt64, client: Client, transport: EpollTransport) {
+        self.fd = fd
+        self.token = token
+        self.client = client
+        self.transport = transport
+        self.pending = transport.allocator.buffer(capacity: 16 * 1024)
+        client.out = transport.allocator.buffer(capacity: 16 * 1024)
+        client.closeConnection = { [weak self] in self?.close() }
+        client.sendAsync = { [weak self] buffer in
+            guard let self, !self.closed else { return }
+            var b = buffer
+            self.client.out.writeBuffer(&b)
+            self.flush()
+        }
+    }
+
+    private var server: Server { transport.server }
+
+    /// EPOLLIN: one read (16 KB, or all the room reserved for a large argument), then run what arrived.
+    func readable() {
+        guard !closed, !closeWhenDrained else { return }
+        var count = 0
+        var failure: Int32 = 0
+        pending.writeWithUnsafeMutableBytes(minimumWritableBytes: 16 * 1024) { space in
+            count = read(fd, space.baseAddress, space.count)
+            if count < 0 { failure = errno }
+            return max(count, 0)
+        }
+        if count == 0 {
+            close()
+            return
+        }
+        if count < 0 {
+            if failure != EAGAIN && failure != EWOULDBLOCK && failure != EINTR { close() }
+            return
+        }
+        server.stats.netInputBytes += count
+        server.readsProcessed += 1
+        client.lastInteraction = server.keyspace.now
+        handleInput()
+    }
+
+    /// Executes the buffered requests and writes their replies.
+    func handleInput() {
+        guard !closed else { return }
+        switch processor.process(&pending, client: client, server: server) {
+        case .needMore:
+            flush()
+        case .paused:
+            flush()
+            transport.retryLater(self)
+        case .close:
+            flushAndClose()
+        }
+    }
+
+    /// Writes the client's replies now; what the socket does not take waits for EPOLLOUT.
+    func flush() {
+        guard !closed, client.out.readableBytes > 0 else { return }
+        server.stats.netOutputBytes += client.out.readableBytes
+        server.writesProcessed += 1
+        if unsent != nil {
+            unsent!.writeBuffer(&client.out)
+            client.out.clear()
+            return
+        }
+        var failure: Int32 = 0
+        let written = client.out.withUnsafeReadableBytes { bytes -> Int in
+            let n = write(fd, bytes.baseAddress, bytes.count)
+            if n < 0 { failure = errno }
+            return n
+        }
+        if written == client.out.readableBytes {
+            client.out.clear()
+            return
+        }
+        if written < 0 && failure != EAGAIN && failure != EWOULDBLOCK && failure != EINTR {
+            close()
+            return
+        }
+        client.out.moveReaderIndex(forwardBy: max(written, 0))
+        // Keep the remainder and give the client a fresh buffer rather than copying the remainder.
+        unsent = client.out
+        client.out = transport.allocator.buffer(capacity: 16 * 1024)
+        transport.modify(fd, token: token, events: closeWhenDrained ? EPOLLOUT.rawValue : EPOLLIN.rawValue | EPOLLOUT.rawValue)
+    }
+
+    /// EPOLLOUT: continue writing what the socket refused earlier.
+    func writable() {
+        guard !closed, var remainder = unsent else { return }
+        var failure: Int32 = 0
+        let written = remainder.withUnsafeReadableBytes { bytes -> Int in
+            let n = write(fd, bytes.baseAddress, bytes.count)
+            if n < 0 { failure = errno }
+            return n
+        }
+        if written < 0 {
+            if failure != EAGAIN && failure != EWOULDBLOCK && failure != EINTR { close() }
+            return
+        }
+        remainder.moveReaderIndex(forwardBy: written)
+        if remainder.readableBytes > 0 {
+            unsent = remainder
+            return
+        }
+        unsent = nil
+        if closeWhenDrained {
+            close()
+        } else {
+            transport.modify(fd, token: token, events: EPOLLIN.rawValue)
+        }
+    }
+
+    /// Writes what can be written and closes once the replies are out (QUIT, protocol errors, shutdown).
+    func flushAndClose() {
+        guard !closed else { return }
+        closeWhenDrained = true
+        flush()
+        if unsent == nil { close() }
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        transport.unregister(fd)
+        Glibc.close(fd)
+        transport.connections[token] = nil
+        client.closeConnection = nil
+        client.sendAsync = nil
+        server.disconnect(client)
+    }
+}
+#endif
