@@ -67,14 +67,14 @@ extension Server {
 
         client.lastCommandSpec = spec
         let context = CommandContext(server: self, client: client, args: args, spec: spec)
-        let start = monotonicMicroseconds()
+        let start = CommandTimer.now()
         do {
             try spec.handler(context)
         } catch {
             spec.failedCalls += 1
             replyError(error, client: client)
         }
-        let duration = monotonicMicroseconds() - start
+        let duration = CommandTimer.microseconds(from: start, to: CommandTimer.now())
         spec.calls += 1
         spec.microseconds += duration
         stats.commandsProcessed += 1

@@ -87,6 +87,7 @@ public final class Server {
         self.startTimeMicros = unixTimeMicroseconds()
         self.lastSaveTime = unixTimeMicroseconds() / 1_000_000
         applyEvictionSettings()
+        _ = CommandTimer.ticksPerMicrosecond  // calibrate at startup, not on the first command
     }
 
     static func randomHex(_ n: Int) -> String {
