@@ -13,6 +13,8 @@ final class EpollConnection {
     let fd: Int32
     let token: UInt64
     let client: Client
+    /// Strong (the server outlives its connections; an unowned reference would be re-checked at every use).
+    private let server: Server
     private unowned let transport: EpollTransport
     private var pending: ByteBuffer
     private var processor = RequestProcessor()
@@ -25,6 +27,7 @@ final class EpollConnection {
         self.fd = fd
         self.token = token
         self.client = client
+        self.server = transport.server
         self.transport = transport
         self.pending = transport.allocator.buffer(capacity: 16 * 1024)
         client.out = transport.allocator.buffer(capacity: 16 * 1024)
@@ -36,8 +39,6 @@ final class EpollConnection {
             self.flush()
         }
     }
-
-    private var server: Server { transport.server }
 
     /// EPOLLIN: one read (16 KB, or all the room reserved for a large argument), then run what arrived.
     func readable() {
