@@ -145,7 +145,7 @@ struct ServerIntegrationTests {
         try config.set("cinnabar-transport", [transport], startup: true)
         try config.set("port", ["0"], startup: true)
         try config.set("bind", ["127.0.0.1"], startup: true)
-        try config.set("loglevel", ["warning"], startup: true)
+        try config.set("loglevel", ["nothing"], startup: true)
         let server = CinnabarServer(config: config, ephemeralPort: true)
         try server.start()
         let c = try TestClient(port: server.port)

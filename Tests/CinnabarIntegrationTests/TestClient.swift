@@ -14,7 +14,7 @@ final class RunningServer {
         try config.set("cinnabar-transport", [transport], startup: true)
         try config.set("port", ["0"], startup: true)
         try config.set("bind", ["127.0.0.1"], startup: true)
-        try config.set("loglevel", ["warning"], startup: true)
+        try config.set("loglevel", ["nothing"], startup: true)
         try config.set("enable-debug-command", ["yes"], startup: true)
         var i = 0
         while i + 1 < options.count {
