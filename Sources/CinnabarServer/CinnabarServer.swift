@@ -47,6 +47,7 @@ public final class CinnabarServer: @unchecked Sendable {
     /// Binds the listeners and starts serving. Throws if a listener cannot be bound.
     public func start() throws {
         server.memoryStartup = Int(cinnabar_malloc_used())
+        adjustOpenFilesLimit()
         let transport: ServerTransport
         #if os(Linux)
         transport = config.get("cinnabar-transport") == "nio"
@@ -65,6 +66,28 @@ public final class CinnabarServer: @unchecked Sendable {
         self.transport = transport
         server.logger.notice("Ready to accept connections tcp")
         if config.unixSocket != nil { server.logger.notice("Ready to accept connections unix") }
+    }
+
+    /// Redis's adjustOpenFilesLimit: maxclients connections need maxclients + 32 descriptors; raise the soft limit
+    /// as far as the hard limit allows, and lower maxclients (with a warning) if even that is not enough.
+    private func adjustOpenFilesLimit() {
+        let wanted = rlim_t(config.maxClients + 32)
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < wanted else { return }
+        let original = limit.rlim_cur
+        var target = min(wanted, limit.rlim_max)
+        while target > original {
+            limit.rlim_cur = target
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 { break }
+            target -= 16
+        }
+        if target >= wanted {
+            server.logger.notice("Increased maximum number of open files to \(target) (it was originally set to \(original)).")
+        } else {
+            let reduced = max(1, Int(max(target, original)) - 32)
+            server.logger.warning("You requested maxclients of \(config.maxClients) requiring at least \(wanted) max file descriptors. Server can't set maximum open files to \(wanted) because of OS error; maxclients is now \(reduced).")
+            try? config.set("maxclients", [String(reduced)], startup: true)
+        }
     }
 
     /// Handles SIGTERM and SIGINT like redis-server: log, shut down, exit 0; a second SIGINT exits at once.
