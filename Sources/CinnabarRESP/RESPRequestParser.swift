@@ -104,6 +104,7 @@ public struct RESPRequestParser: @unchecked Sendable {
     /// Parses at most one command from `bytes`, which must start at the frame the previous call left
     /// incomplete (or at a new frame).
     public mutating func parse(_ bytes: UnsafeRawBufferPointer, limits: RESPParserLimits) -> RESPParseResult {
+        if remainingArguments == 0, let whole = parseWholeFrame(bytes, limits: limits) { return whole }
         if remainingArguments == 0 {
             if bytes.isEmpty { return .incomplete }
             argumentCount = 0
@@ -161,6 +162,35 @@ public struct RESPRequestParser: @unchecked Sendable {
         let consumed = position
         position = 0
         return .command(consumed: consumed)
+    }
+
+    /// The common case: a complete multibulk frame is already in the buffer. Parsed with local variables only;
+    /// returns nil (leaving all state untouched) for anything else — an incomplete frame, an error, an inline
+    /// command, more than 1024 arguments — which the resumable path then handles with its exact replies.
+    @inline(__always)
+    private mutating func parseWholeFrame(_ bytes: UnsafeRawBufferPointer, limits: RESPParserLimits) -> RESPParseResult? {
+        let n = bytes.count
+        guard n >= 4, let base = bytes.baseAddress else { return nil }
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        guard p[0] == UInt8(ascii: "*"), let countLine = scanLengthLine(bytes, from: 1), let count = countLine.value,
+            count > 0, count <= 1024, count <= 10 || limits.authenticated
+        else { return nil }
+        if count > slots.capacity { slots.grow(to: count) }
+        let slotBase = slots.base
+        var position = countLine.cr + 2
+        for i in 0..<count {
+            guard position < n, p[position] == UInt8(ascii: "$"), let line = scanLengthLine(bytes, from: position + 1),
+                let length = line.value, length >= 0, length <= limits.maxBulkLength,
+                length <= 16384 || limits.authenticated
+            else { return nil }
+            let start = line.cr + 2
+            guard start + length + 2 <= n else { return nil }
+            slotBase[i] = ArgumentSlice(offset: start, count: length)
+            position = start + length + 2
+        }
+        argumentCount = count
+        isInline = false
+        return .command(consumed: position)
     }
 
     private mutating func fail(_ message: String) -> RESPParseResult {
