@@ -122,6 +122,24 @@ public final class Server {
         return client
     }
 
+    /// Protected mode (Redis's clientAcceptHandler): with `protected-mode yes` and no password, connections from
+    /// anywhere but the loopback interface or a unix socket get this error line and are closed.
+    public func protectedModeRejection(peerAddress: String, isUnixSocket: Bool) -> String? {
+        guard config.protectedMode, config.requirePass == nil, !isUnixSocket,
+            !Server.isLoopback(peerAddress: peerAddress)
+        else { return nil }
+        stats.rejectedConnections += 1
+        return Server.protectedModeError
+    }
+
+    /// "127.x.x.x:port" and "[::1]:port" are loopback (connIsLocal).
+    public static func isLoopback(peerAddress: String) -> Bool {
+        peerAddress.hasPrefix("127.") || peerAddress.hasPrefix("[::1]:")
+    }
+
+    static let protectedModeError =
+        "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
+
     /// A client created for internal use (tests, scripts later); not counted as a connection.
     public func makeDetachedClient() -> Client {
         let client = Client(id: nextClientID, address: "", localAddress: "", fd: -1, authenticated: true,

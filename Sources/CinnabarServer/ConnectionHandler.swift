@@ -30,6 +30,15 @@ final class ConnectionHandler: ChannelInboundHandler {
         let local = context.localAddress.map(Self.describe) ?? "unknown"
         // NIO does not expose the descriptor; CLIENT LIST's fd is a stable per-connection number instead.
         let fd = Int32(truncatingIfNeeded: 8 + server.stats.connectionsReceived)
+        let isUnix: Bool
+        if case .unixDomainSocket = context.remoteAddress { isUnix = true } else { isUnix = context.remoteAddress == nil }
+        if let denial = server.protectedModeRejection(peerAddress: remote, isUnixSocket: isUnix) {
+            var b = context.channel.allocator.buffer(capacity: denial.utf8.count)
+            b.writeString(denial)
+            context.writeAndFlush(wrapOutboundOut(b)).whenComplete { _ in context.close(promise: nil) }
+            closed = true
+            return
+        }
         guard let client = server.connect(address: remote, localAddress: local, fd: fd) else {
             var b = context.channel.allocator.buffer(capacity: 64)
             b.writeString("-ERR max number of clients reached\r\n")

@@ -256,6 +256,12 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
             }
             let peer = isUnix ? "\(server.config.unixSocket ?? ""):0" : SocketAddressText.describe(storage)
             let local = isUnix ? "\(server.config.unixSocket ?? ""):0" : SocketAddressText.local(fd)
+            if let denial = server.protectedModeRejection(peerAddress: peer, isUnixSocket: isUnix) {
+                let message = Array(denial.utf8)
+                _ = message.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                close(fd)
+                continue
+            }
             guard let client = server.connect(address: peer, localAddress: local, fd: fd) else {
                 let message = Array("-ERR max number of clients reached\r\n".utf8)
                 _ = message.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

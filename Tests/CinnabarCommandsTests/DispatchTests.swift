@@ -39,3 +39,26 @@ struct DispatchTests {
         #expect(h.callRaw("FOO\r\nBAR") == err("ERR unknown command 'FOO  BAR', with args beginning with: "))
     }
 }
+
+@Suite("Protected mode")
+struct ProtectedModeTests {
+    @Test("Without a password, only loopback and unix-socket clients are accepted")
+    func loopbackOnly() {
+        let h = Harness()
+        #expect(h.server.protectedModeRejection(peerAddress: "127.0.0.1:5000", isUnixSocket: false) == nil)
+        #expect(h.server.protectedModeRejection(peerAddress: "[::1]:5000", isUnixSocket: false) == nil)
+        #expect(h.server.protectedModeRejection(peerAddress: "/tmp/s.sock:0", isUnixSocket: true) == nil)
+        let denial = h.server.protectedModeRejection(peerAddress: "10.1.2.3:5000", isUnixSocket: false)
+        #expect(denial?.hasPrefix("-DENIED Redis is running in protected mode because protected mode is enabled") == true)
+        #expect(denial?.hasSuffix("accepting connections from the outside.\r\n") == true)
+        #expect(h.server.stats.rejectedConnections == 1)
+    }
+
+    @Test("A password or protected-mode no lets remote clients in")
+    func disabled() {
+        let withPassword = Harness { try! $0.set("requirepass", ["pw"], startup: true) }
+        #expect(withPassword.server.protectedModeRejection(peerAddress: "10.1.2.3:5000", isUnixSocket: false) == nil)
+        let off = Harness { try! $0.set("protected-mode", ["no"], startup: true) }
+        #expect(off.server.protectedModeRejection(peerAddress: "10.1.2.3:5000", isUnixSocket: false) == nil)
+    }
+}
