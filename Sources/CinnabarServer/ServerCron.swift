@@ -27,7 +27,11 @@ final class ServerCron {
         if server.pause.kind != .none && keyspace.now >= server.pause.until { server.unpause() }
         var wantsFastCycle = false
         if server.activeExpireEnabled && server.pause.kind == .none {
+            let cycleStart = monotonicMicroseconds()
             wantsFastCycle = keyspace.activeExpireCycle(kind: .slow, hz: hz, effort: server.config.activeExpireEffort)
+            let elapsed = Int((monotonicMicroseconds() - cycleStart) / 1000)
+            let threshold = server.config.latencyMonitorThreshold
+            if threshold > 0 && elapsed >= threshold { server.latency.record("expire-cycle", milliseconds: elapsed) }
         }
         // Incremental rehashing: up to 1 ms per table and tick, as Redis's activerehashing.
         for db in keyspace.databases {

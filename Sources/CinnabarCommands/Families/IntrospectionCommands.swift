@@ -52,7 +52,7 @@ public struct LatencyMonitor {
     public var events: [String: [Sample]] = [:]
     public var maxima: [String: Int] = [:]
 
-    mutating func record(_ event: String, milliseconds: Int) {
+    public mutating func record(_ event: String, milliseconds: Int) {
         var samples = events[event, default: []]
         samples.append(Sample(time: unixTimeMicroseconds() / 1_000_000, latency: milliseconds))
         if samples.count > 160 { samples.removeFirst(samples.count - 160) }
@@ -114,10 +114,10 @@ enum IntrospectionCommands {
             sub("latency", "graph", 3, [.admin, .noScript, .loading, .stale],
                 "Returns a latency graph for an event.", since: "2.8.13") { c throws(CommandError) in
                 let event = c.args.string(2)
-                guard c.server.latency.events[event] != nil else {
+                guard let samples = c.server.latency.events[event], !samples.isEmpty else {
                     throw .err("No samples available for event '\(event)'")
                 }
-                c.verbatim("\(event) - high \(c.server.latency.maxima[event] ?? 0) ms\n")
+                c.verbatim(latencyGraph(event, samples, allTimeHigh: c.server.latency.maxima[event] ?? 0))
             },
             sub("latency", "help", 2, [.loading, .stale], "Returns helpful text about the different subcommands.",
                 since: "2.8.13") { c throws(CommandError) in
@@ -236,8 +236,10 @@ enum IntrospectionCommands {
             specs = specs.filter { $0.calls > 0 }
         } else {
             for i in 2..<c.args.count {
-                if let s = CommandCommands.lookup(c, c.args.string(i)), s.calls > 0, !specs.contains(where: { $0 === s }) {
-                    specs.append(s)
+                guard let s = CommandCommands.lookup(c, c.args.string(i)) else { continue }
+                // A container stands for its subcommands (LATENCY HISTOGRAM CLIENT → client|id, client|list...).
+                for candidate in [s] + s.subcommands where candidate.calls > 0 && !specs.contains(where: { $0 === candidate }) {
+                    specs.append(candidate)
                 }
             }
         }
@@ -254,6 +256,27 @@ enum IntrospectionCommands {
             c.integer(mean.nextPowerOfTwoValue)
             c.integer(s.calls)
         }
+    }
+
+    /// LATENCY GRAPH: Redis's header line, then one column per sample (oldest first) scaled to the highest,
+    /// drawn with `_`, `o`, `#` and the sample's age below, in the spirit of Redis's sparkline.
+    static func latencyGraph(_ event: String, _ samples: [LatencyMonitor.Sample], allTimeHigh: Int) -> String {
+        let high = samples.map(\.latency).max() ?? 0
+        let low = samples.map(\.latency).min() ?? 0
+        var text = "\(event) - high \(high) ms, low \(low) ms (all time high \(allTimeHigh) ms)\n"
+        text += String(repeating: "-", count: 80) + "\n"
+        let rows = 4
+        for row in (0..<rows).reversed() {
+            var line = ""
+            for s in samples {
+                let level = high > 0 ? (s.latency * rows + high - 1) / high : 0
+                line += level > row ? (row == level - 1 ? "#" : "|") : (row == 0 ? "_" : " ")
+            }
+            text += line + "\n"
+        }
+        let now = unixTimeMicroseconds() / 1_000_000
+        text += samples.map { s in String(String(max(0, now - s.time)).prefix(1)) }.joined() + "\n"
+        return text
     }
 
     static func memoryUsage(_ c: CommandContext) throws(CommandError) {
@@ -310,9 +333,9 @@ extension Bytes {
 }
 
 extension Value {
-    /// Heap bytes held by this value (strings only until the collection types report theirs).
+    /// Heap bytes held by this value; collections report their own.
     public var heapSize: Int {
-        guard isString else { return 64 }
+        guard isString else { return (collection as? EncodedCollection)?.heapSize ?? 64 }
         let n = stringLength
         return n > Bytes.inlineCapacity && integer == nil ? n + 32 : 0
     }

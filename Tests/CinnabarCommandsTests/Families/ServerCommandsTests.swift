@@ -188,6 +188,21 @@ struct ServerCommandsTests {
         #expect(h.callRaw("LATENCY", "RESET") == int(1))
     }
 
+    @Test("LATENCY HISTOGRAM of a container lists its called subcommands; LATENCY GRAPH has Redis's header")
+    func latencyReports() {
+        let h = Harness()
+        h.callRaw("CONFIG", "RESETSTAT")
+        h.callRaw("CLIENT", "ID")
+        h.callRaw("CLIENT", "GETNAME")
+        let histogram = h.callRaw("LATENCY", "HISTOGRAM", "client")
+        #expect(histogram.hasPrefix("*4\r\n") && histogram.contains(bulk("client|id")) && histogram.contains(bulk("client|getname")))
+        #expect(h.callRaw("LATENCY", "GRAPH", "command") == err("ERR No samples available for event 'command'"))
+        h.callRaw("CONFIG", "SET", "latency-monitor-threshold", "1")
+        h.callRaw("DEBUG", "SLEEP", "0.01")
+        let graph = h.callRaw("LATENCY", "GRAPH", "command")
+        #expect(graph.contains("command - high ") && graph.contains(" ms, low ") && graph.contains(" ms (all time high "))
+    }
+
     @Test("MEMORY USAGE of a key and of a missing key")
     func memory() {
         let h = Harness()
