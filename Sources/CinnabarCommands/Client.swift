@@ -30,6 +30,8 @@ public final class Client {
     /// Set by QUIT and CLIENT KILL on self: close once the pending replies are written.
     public var closeAfterReply = false
     public var isMonitor = false
+    /// Waiting for CLIENT PAUSE to end before its command can run (counted as blocked, as in Redis).
+    public var isPausedByServer = false
     /// Replies are appended here and flushed by the transport after a batch of commands.
     public var out: ByteBuffer
     public let createdAt: Int64  // Unix ms
@@ -61,6 +63,7 @@ public final class Client {
     var flagString: String {
         var f = ""
         if isMonitor { f += "O" }
+        if isPausedByServer { f += "b" }
         if closeAfterReply { f += "c" }
         if noEvict { f += "e" }
         if noTouch { f += "T" }

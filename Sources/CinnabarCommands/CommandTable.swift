@@ -45,6 +45,8 @@ public final class CommandTable {
             ConnectionCommands.docs, ClientCommands.docs, KeyspaceCommands.docs, StringCommands.docs,
             BitmapCommands.docs, ServerCommands.docs, ConfigCommands.docs, InfoCommands.docs,
             CommandCommands.docs, DebugCommands.docs, IntrospectionCommands.docs,
+            HashCommands.docs, SetCommands.docs,
+            SortedSetCommands.docs,
         ]
         return families.reduce(into: [:]) { all, family in
             all.merge(family) { _, _ in preconditionFailure("a command is documented by two families") }

@@ -81,6 +81,9 @@ public final class Configuration {
     public private(set) var logLevel = "notice"
     public private(set) var logFile = ""
     public private(set) var latencyMonitorThreshold = 0
+    /// hash-max-listpack-* and set-max-* as the hash and set types take them (read on every write).
+    public private(set) var hashLimits = HashLimits()
+    public private(set) var setLimits = SetLimits()
 
     public init() {
         for p in Configuration.parameters { values[p.name] = p.defaultValue }
@@ -214,6 +217,12 @@ public final class Configuration {
         case "loglevel": logLevel = v
         case "logfile": logFile = v
         case "latency-monitor-threshold": latencyMonitorThreshold = Int(v) ?? 0
+        case "hash-max-listpack-entries": hashLimits.maxListpackEntries = Int(v) ?? 512
+        case "hash-max-listpack-value": hashLimits.maxListpackValue = Int(v) ?? 64
+        case "set-max-intset-entries": setLimits = SetLimits(maxIntsetEntries: Int(v) ?? 512,
+            maxListpackEntries: setLimits.maxListpackEntries, maxListpackValue: setLimits.maxListpackValue)
+        case "set-max-listpack-entries": setLimits.maxListpackEntries = Int(v) ?? 128
+        case "set-max-listpack-value": setLimits.maxListpackValue = Int(v) ?? 64
         default: break
         }
     }

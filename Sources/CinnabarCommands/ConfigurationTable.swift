@@ -86,8 +86,8 @@ enum ConfigurationTable {
         .init("oom-score-adj-values", .special(validate: { $0.count == 3 ? nil : "Invalid oom-score-adj-values" }), "0 200 800"),
         .init("disable-thp", .bool, "yes", immutable: true),
         // Encodings (the data-type work uses them)
-        .init("hash-max-listpack-entries", .integer(min: 0, max: longMax), "128", aliases: ["hash-max-ziplist-entries"]),
-        .init("hash-max-listpack-value", .integer(min: 0, max: longMax), "64", aliases: ["hash-max-ziplist-value"]),
+        .init("hash-max-listpack-entries", .integer(min: 0, max: longMax), "512", aliases: ["hash-max-ziplist-entries"]),
+        .init("hash-max-listpack-value", .memory(min: 0, max: longMax), "64", aliases: ["hash-max-ziplist-value"]),
         .init("list-max-listpack-size", .integer(min: Int(Int32.min), max: intMax), "-2", aliases: ["list-max-ziplist-size"]),
         .init("list-compress-depth", .integer(min: 0, max: intMax), "0"),
         .init("set-max-intset-entries", .integer(min: 0, max: longMax), "512"),

@@ -63,7 +63,11 @@ extension Server {
             reject(.noAuth, client: client)
             return .done
         }
-        if pause.kind != .none && isPaused(spec, client: client) { return .postponed }
+        if pause.kind != .none && isPaused(spec, client: client) {
+            client.isPausedByServer = true
+            return .postponed
+        }
+        if client.isPausedByServer { client.isPausedByServer = false }
 
         client.lastCommandSpec = spec
         let context = CommandContext(server: self, client: client, args: args, spec: spec)

@@ -102,6 +102,8 @@ public final class Server {
             + StringCommands.makeSpecs() + BitmapCommands.makeSpecs() + ServerCommands.makeSpecs()
             + ConfigCommands.makeSpecs() + InfoCommands.makeSpecs() + CommandCommands.makeSpecs()
             + DebugCommands.makeSpecs() + IntrospectionCommands.makeSpecs()
+            + HashCommands.makeSpecs() + SetCommands.makeSpecs()
+            + SortedSetCommands.makeSpecs()
     }
 
     // MARK: - Clients

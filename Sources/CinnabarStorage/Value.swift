@@ -228,6 +228,12 @@ public protocol EncodedCollection: AnyObject {
     /// Redis's OBJECT ENCODING name for the current representation.
     var encodingName: String { get }
     func duplicate() -> AnyObject
+    /// Heap bytes held by the collection, for MEMORY USAGE.
+    var heapSize: Int { get }
+}
+
+extension EncodedCollection {
+    public var heapSize: Int { 64 }
 }
 
 /// Mutable access to a heap string's bytes, with append, for in-place string commands.

@@ -22,8 +22,8 @@ Fixtures
 
 Markers (see pytest.ini)
   redis72            skipped automatically when INFO reports redis_version 7.0.*
-  needs_collections  needs LPUSH/HSET/SADD/ZADD; deselect with
-                     -m "not needs_collections"
+  needs_lists        creates a list with LPUSH; deselect with
+                     -m "not needs_lists"
 """
 
 import os

@@ -73,7 +73,7 @@ enum CommandCommands {
         c.set(cats.count)
         for cat in cats { c.status(cat) }
         c.set(spec.tips.count)
-        for t in spec.tips { c.status(t) }
+        for t in spec.tips { c.bulk(t) }  // tips are bulk strings in Redis 7.2, unlike flags and categories
         c.set(spec.keySpecs.count)
         for k in spec.keySpecs { writeKeySpec(c, k) }
         c.set(spec.subcommands.count)

@@ -141,7 +141,7 @@ enum InfoCommands {
             "maxclients:\(s.config.maxClients)",
             "client_recent_max_input_buffer:\(maxInput)",
             "client_recent_max_output_buffer:0",
-            "blocked_clients:0",
+            "blocked_clients:\(s.clients.values.reduce(0) { $0 + ($1.isPausedByServer ? 1 : 0) })",
             "tracking_clients:0",
             "clients_in_timeout_table:0",
             "total_blocking_keys:0",

@@ -333,9 +333,9 @@ extension Bytes {
 }
 
 extension Value {
-    /// Heap bytes held by this value (strings only until the collection types report theirs).
+    /// Heap bytes held by this value; collections report their own.
     public var heapSize: Int {
-        guard isString else { return 64 }
+        guard isString else { return (collection as? EncodedCollection)?.heapSize ?? 64 }
         let n = stringLength
         return n > Bytes.inlineCapacity && integer == nil ? n + 32 : 0
     }

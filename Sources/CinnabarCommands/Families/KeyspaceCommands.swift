@@ -244,7 +244,8 @@ enum KeyspaceCommands {
         }
         let db = c.db
         var found: [Bytes] = []
-        var budget = count * 10
+        // Redis visits at most 10 buckets per requested element; saturate so a huge COUNT cannot overflow.
+        var budget = count.multipliedReportingOverflow(by: 10).overflow ? Int.max : count * 10
         repeat {
             cursor = db.keys.scan(cursor: cursor) { index in found.append(db.keys.entry(index).pointee.key) }
             budget -= 1

@@ -137,7 +137,11 @@ struct ConnectionCommandsTests {
         let other = h.newClient()
         #expect(h.callRaw("CLIENT", "PAUSE", "1000", "WRITE") == ok)
         #expect(h.server.execute(Arguments(["SET", "k", "v"]), client: other) == .postponed)
+        // A postponed client counts as blocked, as Redis reports it.
+        #expect(h.callRaw("INFO", "clients").contains("blocked_clients:1\r\n"))
+        #expect(h.callRaw("CLIENT", "LIST").contains("flags=b "))
         #expect(h.server.execute(Arguments(["GET", "k"]), client: other) == .done)
+        #expect(h.callRaw("INFO", "clients").contains("blocked_clients:0\r\n"))
         #expect(h.callRaw("CLIENT", "UNPAUSE") == ok)
         #expect(h.server.execute(Arguments(["SET", "k", "v"]), client: other) == .done)
         #expect(h.callRaw("CLIENT", "PAUSE", "10", "SOME") == err("ERR CLIENT PAUSE mode must be WRITE or ALL"))

@@ -97,6 +97,8 @@ struct KeyspaceCommandsTests {
         #expect(seen.count == 500)
         #expect(h.callRaw("SCAN", "0", "COUNT", "0") == err("ERR syntax error"))
         #expect(h.callRaw("SCAN", "abc") == err("ERR invalid cursor"))
+        // A huge COUNT must not overflow the bucket budget (it crashed the server once).
+        #expect(h.callRaw("SCAN", "0", "COUNT", "9223372036854775807").hasPrefix("*2\r\n$1\r\n0\r\n*500\r\n"))
         #expect(h.callRaw("SCAN", "0", "TYPE", "hash", "COUNT", "1000") == array(bulk("0"), array()))
         #expect(h.callRaw("SCAN", "0", "MATCH", "key:42", "COUNT", "1000") == array(bulk("0"), array(bulk("key:42"))))
     }

@@ -1,0 +1,268 @@
+// The hash type's API (Redis's t_hash.c "Hash type API"): a field → value map that is a packed list of
+// field, value pairs ("listpack") while it is small and every field and value is short, and a FieldTable
+// ("hashtable") after that, converting one way as Redis does. The thresholds are the server's configuration
+// (hash-max-listpack-entries / -value), which the command layer passes in as `HashLimits`. Commands only call this
+// API; which encoding is in use shows only in OBJECT ENCODING, MEMORY USAGE and the order of small replies.
+// SPDX-License-Identifier: BSD-3-Clause
+
+/// hash-max-listpack-entries and hash-max-listpack-value.
+public struct HashLimits: Sendable {
+    public var maxListpackEntries: Int
+    public var maxListpackValue: Int
+
+    public init(maxListpackEntries: Int = 512, maxListpackValue: Int = 64) {
+        self.maxListpackEntries = maxListpackEntries
+        self.maxListpackValue = maxListpackValue
+    }
+}
+
+public final class HashValue: EncodedCollection, DigestibleValue {
+    /// One word, so that a hash object is a 32-byte malloc chunk: the listpack block (field, value, field,
+    /// value...; see PackedList), or, with the low bit set, the retained FieldTable of the hashtable encoding.
+    private var storage: UInt = 0
+
+    public init() {}
+
+    deinit {
+        if storage & 1 != 0 {
+            Unmanaged<FieldTable<Bytes>>.fromOpaque(UnsafeRawPointer(bitPattern: storage & ~1)!).release()
+        } else {
+            packed.release()
+        }
+    }
+
+    /// The listpack encoding (empty once the hash is a hashtable).
+    private var packed: PackedList {
+        get { PackedList(base: storage & 1 == 0 ? UnsafeMutableRawPointer(bitPattern: storage) : nil) }
+        set { storage = UInt(bitPattern: newValue.base) }
+    }
+
+    /// The hashtable encoding, nil while the hash is a listpack.
+    private var table: FieldTable<Bytes>? {
+        guard storage & 1 != 0 else { return nil }
+        return Unmanaged<FieldTable<Bytes>>.fromOpaque(UnsafeRawPointer(bitPattern: storage & ~1)!)
+            .takeUnretainedValue()
+    }
+
+    /// Makes `t` the hash's contents (the listpack block must have been released).
+    private func setTable(_ t: FieldTable<Bytes>) {
+        storage = UInt(bitPattern: Unmanaged.passRetained(t).toOpaque()) | 1
+    }
+
+    // MARK: - Size and encoding
+
+    public var count: Int { isPacked ? packed.count / 2 : table!.count }
+
+    public var isPacked: Bool { storage & 1 == 0 }
+
+    public var encodingName: String { isPacked ? "listpack" : "hashtable" }
+
+    public func duplicate() -> AnyObject {
+        let copy = HashValue()
+        if let table {
+            let t = FieldTable<Bytes>(capacity: table.count)
+            for i in 0..<table.count {
+                let e = table.entry(i)
+                t.insert(e.pointee.key, hash: UInt64(e.pointee.hash), value: e.pointee.value)
+            }
+            copy.setTable(t)
+        } else {
+            copy.packed = packed.copy()
+        }
+        return copy
+    }
+
+    /// Converts to the hashtable encoding (hashTypeConvert), presized for `capacity` fields.
+    public func convertToTable(capacity: Int = 0) {
+        guard table == nil else { return }
+        let t = FieldTable<Bytes>(capacity: max(capacity, count))
+        var o = 0
+        let end = packed.usedBytes
+        while o < end {
+            let (field, valueOffset) = packed.string(at: o)
+            let (value, next) = packed.string(at: valueOffset)
+            t.insert(Bytes(field), hash: keyHash(field), value: Bytes(value))
+            o = next
+        }
+        packed.release()
+        setTable(t)
+    }
+
+    /// hashTypeTryConversion: before writing `pairs` field/value pairs whose longest string is `longest` bytes and
+    /// which total `totalBytes`, converts when they cannot all fit the listpack encoding (more new fields than the
+    /// entry limit, a string over the value limit, or a listpack that would pass 1 GB).
+    public func prepareForWrite(pairs: Int, longest: Int, totalBytes: Int, limits: HashLimits) {
+        guard table == nil else { return }
+        if pairs > limits.maxListpackEntries {
+            convertToTable(capacity: pairs)
+        } else if longest > limits.maxListpackValue || !packed.isSafeToAdd(totalBytes) {
+            convertToTable()
+        }
+    }
+
+    // MARK: - Access
+
+    /// Calls `body` with the value of `field`; nil when the field is missing.
+    public func withValue<R>(
+        _ field: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> R
+    ) rethrows -> R? {
+        if let table {
+            guard let i = table.find(field) else { return nil }
+            return try table.entry(i).pointee.value.withUnsafeBytes(body)
+        }
+        guard let o = packed.find(field, stride: 2) else { return nil }
+        return try body(packed.string(at: packed.skip(o)).bytes)
+    }
+
+    public func contains(_ field: UnsafeRawBufferPointer) -> Bool {
+        if let table { return table.find(field) != nil }
+        return packed.find(field, stride: 2) != nil
+    }
+
+    /// Length of the value of `field`, 0 when missing (HSTRLEN).
+    public func valueLength(_ field: UnsafeRawBufferPointer) -> Int {
+        withValue(field) { $0.count } ?? 0
+    }
+
+    // MARK: - Writes
+
+    /// Sets `field` to `value` (hashTypeSet); returns true when the field is new. A string over the value limit
+    /// converts first (HINCRBY* reach here without prepareForWrite), too many fields convert after.
+    @discardableResult
+    public func set(_ field: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, limits: HashLimits) -> Bool {
+        if table == nil && (field.count > limits.maxListpackValue || value.count > limits.maxListpackValue) {
+            convertToTable()
+        }
+        if let table {
+            let h = keyHash(field)
+            if let i = table.find(field, hash: h) {
+                table.entry(i).pointee.value = Bytes(value)
+                return false
+            }
+            table.insert(Bytes(field), hash: h, value: Bytes(value))
+            return true
+        }
+        if let o = packed.find(field, stride: 2) {
+            packed.replace(at: packed.skip(o), with: value)
+            return false
+        }
+        packed.append(field, value)
+        if packed.count / 2 > limits.maxListpackEntries { convertToTable() }
+        return true
+    }
+
+    /// Deletes `field`; returns whether it existed.
+    @discardableResult
+    public func remove(_ field: UnsafeRawBufferPointer) -> Bool {
+        if let table {
+            guard let i = table.find(field) else { return false }
+            table.remove(at: i)
+            return true
+        }
+        guard let o = packed.find(field, stride: 2) else { return false }
+        packed.remove(at: o, strings: 2)
+        return true
+    }
+
+    // MARK: - Iteration
+
+    /// Calls `body` with every field and value in encoding order (insertion order while listpack-encoded).
+    public func forEach(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        if let table {
+            for i in 0..<table.count {
+                let e = table.entry(i)
+                try e.pointee.key.withUnsafeBytes { f in try e.pointee.value.withUnsafeBytes { v in try body(f, v) } }
+            }
+            return
+        }
+        var o = 0
+        let end = packed.usedBytes
+        while o < end {
+            let (field, valueOffset) = packed.string(at: o)
+            let (value, next) = packed.string(at: valueOffset)
+            try body(field, value)
+            o = next
+        }
+    }
+
+    /// Ordinal access to the pairs (0..<count) for random sampling; valid until the hash is modified.
+    public struct Ordinals {
+        fileprivate let offsets: [Int32]
+    }
+
+    /// Builds the ordinal index (one pass over a listpack; nothing for a hashtable, whose entries are dense).
+    public func ordinals() -> Ordinals {
+        Ordinals(offsets: table == nil ? packed.offsets(stride: 2) : [])
+    }
+
+    /// Calls `body` with the pair at ordinal `i`.
+    public func withPair<R>(
+        _ i: Int, _ index: Ordinals, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R
+    ) rethrows -> R {
+        if let table {
+            let e = table.entry(i)
+            return try e.pointee.key.withUnsafeBytes { f in
+                try e.pointee.value.withUnsafeBytes { v in try body(f, v) }
+            }
+        }
+        let (field, valueOffset) = packed.string(at: Int(index.offsets[i]))
+        return try body(field, packed.string(at: valueOffset).bytes)
+    }
+
+    /// One HSCAN step. A listpack is returned whole with cursor 0 (Redis does the same for compact encodings);
+    /// a hashtable visits the cursor's bucket(s). `body` gets each field and value.
+    public func scan(
+        cursor: UInt64, count: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void
+    ) -> UInt64 {
+        guard let table else {
+            forEach(body)
+            return 0
+        }
+        var next = cursor
+        var visited = 0
+        // Ten bucket visits per requested element at most, as Redis bounds a sparse table's scan (saturating).
+        var iterations = count > Int.max / 10 ? Int.max : count * 10
+        repeat {
+            next = table.scan(cursor: next) { i in
+                visited += 1
+                let e = table.entry(i)
+                e.pointee.key.withUnsafeBytes { f in e.pointee.value.withUnsafeBytes { v in body(f, v) } }
+            }
+            iterations -= 1
+        } while next != 0 && iterations > 0 && visited < count
+        return next
+    }
+
+    // MARK: - Memory and digest
+
+    /// Heap bytes held by the hash: the object, its encoding's block(s) and the heap strings of a hashtable
+    /// (estimated from a sample of up to 16 entries, as MEMORY USAGE samples in Redis).
+    public var heapSize: Int {
+        guard let table else { return 32 + packed.allocatedBytes }
+        let n = table.count
+        let sample = min(n, 16)
+        var strings = 0
+        for i in 0..<sample {
+            let e = table.entry(i)
+            strings += e.pointee.key.heapBytes + e.pointee.value.heapBytes
+        }
+        return 32 + table.overheadBytes + (sample > 0 ? strings * n / sample : 0)
+    }
+
+    /// xorObjectDigest for hashes: each pair's digest (field then value mixed into zeros) is XORed in, so the
+    /// result does not depend on the order.
+    public func mixDigest(into digest: inout [UInt8]) {
+        var pair = [UInt8](repeating: 0, count: 20)
+        forEach { field, value in
+            for j in 0..<20 { pair[j] = 0 }
+            Digest.mix(&pair, field)
+            Digest.mix(&pair, value)
+            pair.withUnsafeBytes { Digest.xor(&digest, $0) }
+        }
+    }
+}
+
+extension Bytes {
+    /// Heap bytes held by this string (0 when inline): the storage object's header and count, and the bytes.
+    var heapBytes: Int { count > Bytes.inlineCapacity ? count + 32 : 0 }
+}
