@@ -22,6 +22,8 @@ final class EpollConnection {
     private var unsent: ByteBuffer? = nil
     private(set) var closed = false
     private var closeWhenDrained = false
+    /// Queued in the transport's end-of-iteration writes.
+    private var writeQueued = false
 
     init(fd: Int32, token: UInt64, client: Client, transport: EpollTransport) {
         self.fd = fd
@@ -36,7 +38,7 @@ final class EpollConnection {
             guard let self, !self.closed else { return }
             var b = buffer
             self.client.out.writeBuffer(&b)
-            self.flush()
+            self.queueWrite()
         }
     }
 
@@ -69,13 +71,26 @@ final class EpollConnection {
         guard !closed else { return }
         switch processor.process(&pending, client: client, server: server) {
         case .needMore:
-            flush()
+            queueWrite()
         case .paused:
-            flush()
+            queueWrite()
             transport.retryLater(self)
         case .close:
             flushAndClose()
         }
+    }
+
+    /// Schedules the replies for the end of the loop iteration.
+    private func queueWrite() {
+        guard !writeQueued, !closed, client.out.readableBytes > 0 else { return }
+        writeQueued = true
+        transport.pendingWrites.append(self)
+    }
+
+    /// Called by the transport at the end of the loop iteration.
+    func writeQueuedReplies() {
+        writeQueued = false
+        flush()
     }
 
     /// Writes the client's replies now; what the socket does not take waits for EPOLLOUT.

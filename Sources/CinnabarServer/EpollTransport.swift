@@ -33,6 +33,9 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
     private var pausedTokens: [UInt64] = []
     private var nextPauseRetry: Int64 = 0
     private let stopRequest = NIOLockedValueBox<[String]?>(nil)
+    /// Connections with replies to write at the end of this loop iteration (Redis's beforeSleep writes): the
+    /// replies of everything that was ready leave together, so clients wake up once per burst.
+    var pendingWrites: [EpollConnection] = []
     private var thread = pthread_t()
     private var running = false
     let allocator = ByteBufferAllocator()
@@ -201,6 +204,7 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
                 }
             }
             runTimers()
+            writePendingReplies()
             if let reasons = stopRequest.withLockedValue({ $0 }) {
                 shutDown(reasons)
                 return
@@ -222,6 +226,13 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
             pausedTokens.removeAll()
             for token in tokens { connections[token]?.handleInput() }
         }
+    }
+
+    private func writePendingReplies() {
+        guard !pendingWrites.isEmpty else { return }
+        let connections = pendingWrites
+        pendingWrites.removeAll(keepingCapacity: true)
+        for connection in connections { connection.writeQueuedReplies() }
     }
 
     /// CLIENT PAUSE: the connection retries its postponed command every 10 ms.
