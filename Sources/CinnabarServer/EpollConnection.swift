@@ -71,7 +71,9 @@ final class EpollConnection {
         guard !closed else { return }
         switch processor.process(&pending, client: client, server: server) {
         case .needMore:
-            queueWrite()
+            // A pipelined batch already makes a burst of replies: write it now. A single request's reply waits
+            // for the end of the loop iteration, so that the replies to many such clients leave together.
+            if processor.executedInLastBatch > 1 { flush() } else { queueWrite() }
         case .paused:
             queueWrite()
             transport.retryLater(self)

@@ -36,6 +36,8 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
     /// Connections with replies to write at the end of this loop iteration (Redis's beforeSleep writes): the
     /// replies of everything that was ready leave together, so clients wake up once per burst.
     var pendingWrites: [EpollConnection] = []
+    /// The list being written; swapped with `pendingWrites` so neither is copied or reallocated per iteration.
+    private var writing: [EpollConnection] = []
     private var thread = pthread_t()
     private var running = false
     let allocator = ByteBufferAllocator()
@@ -230,9 +232,9 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
 
     private func writePendingReplies() {
         guard !pendingWrites.isEmpty else { return }
-        let connections = pendingWrites
-        pendingWrites.removeAll(keepingCapacity: true)
-        for connection in connections { connection.writeQueuedReplies() }
+        swap(&pendingWrites, &writing)
+        for connection in writing { connection.writeQueuedReplies() }
+        writing.removeAll(keepingCapacity: true)
     }
 
     /// CLIENT PAUSE: the connection retries its postponed command every 10 ms.

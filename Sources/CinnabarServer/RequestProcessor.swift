@@ -19,6 +19,8 @@ struct RequestProcessor {
     }
 
     private(set) var parser = RESPRequestParser()
+    /// Commands executed by the last `process` call.
+    private(set) var executedInLastBatch = 0
 
     /// Executes what `pending` holds. The reader index of `pending` is the start of the first unparsed frame.
     mutating func process(_ pending: inout ByteBuffer, client: Client, server: Server) -> Outcome {
@@ -26,6 +28,7 @@ struct RequestProcessor {
         var limits = RESPParserLimits()
         limits.maxBulkLength = server.config.protoMaxBulkLen
         var consumed = 0
+        var executed = 0
         var protocolError: String? = nil
         let outcome: Outcome = pending.withUnsafeReadableBytes { bytes in
             guard let base = bytes.baseAddress else { return .needMore }
@@ -55,12 +58,14 @@ struct RequestProcessor {
                         result = server.execute(Arguments(base: frame.baseAddress, slices: parser.argumentBuffer), client: client)
                     }
                     if result == .postponed { return .paused }
+                    executed += 1
                     consumed += length
                     if client.closeAfterReply { return .close }
                 }
             }
             return .needMore
         }
+        executedInLastBatch = executed
         pending.moveReaderIndex(forwardBy: consumed)
         if pending.readableBytes == 0 {
             pending.clear()
