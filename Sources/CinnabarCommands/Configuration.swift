@@ -84,6 +84,7 @@ public final class Configuration {
     /// hash-max-listpack-* and set-max-* as the hash and set types take them (read on every write).
     public private(set) var hashLimits = HashLimits()
     public private(set) var setLimits = SetLimits()
+    public private(set) var zsetLimits = ZSetLimits()
 
     public init() {
         for p in Configuration.parameters { values[p.name] = p.defaultValue }
@@ -223,6 +224,8 @@ public final class Configuration {
             maxListpackEntries: setLimits.maxListpackEntries, maxListpackValue: setLimits.maxListpackValue)
         case "set-max-listpack-entries": setLimits.maxListpackEntries = Int(v) ?? 128
         case "set-max-listpack-value": setLimits.maxListpackValue = Int(v) ?? 64
+        case "zset-max-listpack-entries": zsetLimits.maxListpackEntries = Int(v) ?? 128
+        case "zset-max-listpack-value": zsetLimits.maxListpackValue = Int(v) ?? 64
         default: break
         }
     }

@@ -94,7 +94,7 @@ enum ConfigurationTable {
         .init("set-max-listpack-entries", .integer(min: 0, max: longMax), "128"),
         .init("set-max-listpack-value", .integer(min: 0, max: longMax), "64"),
         .init("zset-max-listpack-entries", .integer(min: 0, max: longMax), "128", aliases: ["zset-max-ziplist-entries"]),
-        .init("zset-max-listpack-value", .integer(min: 0, max: longMax), "64", aliases: ["zset-max-ziplist-value"]),
+        .init("zset-max-listpack-value", .memory(min: 0, max: longMax), "64", aliases: ["zset-max-ziplist-value"]),
         .init("hll-sparse-max-bytes", .memory(min: 0, max: longMax), "3000"),
         .init("stream-node-max-bytes", .memory(min: 0, max: longMax), "4096"),
         .init("stream-node-max-entries", .integer(min: 0, max: longMax), "100"),

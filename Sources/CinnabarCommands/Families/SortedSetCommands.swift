@@ -809,13 +809,8 @@ enum SortedSetCommands {
 // MARK: - Lookups, writes and replies
 
 extension CommandContext {
-    /// zset-max-listpack-entries and zset-max-listpack-value, as configured now.
-    var zsetLimits: ZSetLimits {
-        let values = server.config.values
-        return ZSetLimits(
-            maxListpackEntries: values["zset-max-listpack-entries"].flatMap { Int($0) } ?? 128,
-            maxListpackValue: values["zset-max-listpack-value"].flatMap { Int($0) } ?? 64)
-    }
+    /// zset-max-listpack-entries and zset-max-listpack-value, as configured now (typed, no lookup per command).
+    var zsetLimits: ZSetLimits { server.config.zsetLimits }
 
     /// lookupKeyRead + checkType: the live sorted set at `key` (counted as a hit or miss), nil when missing.
     func zsetForReading(_ key: UnsafeRawBufferPointer) throws(CommandError) -> ZSetValue? {

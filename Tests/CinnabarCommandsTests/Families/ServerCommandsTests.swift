@@ -64,6 +64,11 @@ struct ServerCommandsTests {
         #expect(h.callRaw("CONFIG", "SET", "notify-keyspace-events", "KEA") == ok)
         #expect(h.callRaw("CONFIG", "GET", "notify-keyspace-events") == array(bulk("notify-keyspace-events"), bulk("AKE")))
         #expect(h.callRaw("CONFIG", "SET", "foo", "bar") == err("ERR Unknown option or number of arguments for CONFIG SET - 'foo'"))
+        // Like Redis 7.2, the listpack value limits of hashes and zsets are memory values; set's is an integer.
+        #expect(h.callRaw("CONFIG", "SET", "zset-max-listpack-value", "1kb") == ok)
+        #expect(h.callRaw("CONFIG", "GET", "zset-max-listpack-value") == array(bulk("zset-max-listpack-value"), bulk("1024")))
+        #expect(h.server.config.zsetLimits.maxListpackValue == 1024)
+        #expect(h.callRaw("CONFIG", "SET", "set-max-listpack-value", "1kb").hasPrefix("-ERR CONFIG SET failed (possibly related to argument 'set-max-listpack-value') - argument couldn't be parsed into an integer"))
         #expect(h.callRaw("CONFIG", "SET", "port", "abc") == err("ERR CONFIG SET failed (possibly related to argument 'port') - argument couldn't be parsed into an integer"))
         #expect(h.callRaw("CONFIG", "SET", "port", "70000") == err("ERR CONFIG SET failed (possibly related to argument 'port') - argument must be between 0 and 65535 inclusive"))
         #expect(h.callRaw("CONFIG", "SET", "maxmemory", "-1") == err("ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value"))
