@@ -212,7 +212,18 @@ public enum ConfigFile {
         }
         if case .special = p.kind { return ["\(p.name) \(v.isEmpty ? "\"\"" : v)"] }
         if case .string = p.kind { return ["\(p.name) \(quote(v))"] }
+        if case .memory = p.kind, let bytes = Int(v) { return ["\(p.name) \(memoryText(bytes))"] }
         return ["\(p.name) \(v)"]
+    }
+
+    /// rewriteConfigBytesOption: the largest unit that divides the value exactly (1gb, 64mb, 3kb), else bytes.
+    static func memoryText(_ bytes: Int) -> String {
+        let gb = 1024 * 1024 * 1024
+        let mb = 1024 * 1024
+        if bytes != 0 && bytes % gb == 0 { return "\(bytes / gb)gb" }
+        if bytes != 0 && bytes % mb == 0 { return "\(bytes / mb)mb" }
+        if bytes != 0 && bytes % 1024 == 0 { return "\(bytes / 1024)kb" }
+        return String(bytes)
     }
 }
 
