@@ -53,9 +53,6 @@ public struct Arguments {
     public init(_ strings: [String]) {
         self.init(strings.map { Array($0.utf8) })
     }
-
-    /// The arguments from index `from` on (for DEBUG/SCRIPT-style re-dispatch).
-    public var all: [[UInt8]] { (0..<count).map { Array(self[$0]) } }
 }
 
 final class OwnedArgumentStorage {

@@ -7,6 +7,8 @@ public final class CommandTable {
     public let all: [CommandSpec]
     private var slots: [Int32]
     private let mask: Int
+    /// Every command followed by its subcommands, in table order (COMMAND LIST, INFO commandstats, LATENCY).
+    public var everySpec: [CommandSpec] { all.flatMap { [$0] + $0.subcommands } }
     /// The specs again as unmanaged references, so a lookup on the hot path costs no reference counting.
     private let unmanaged: UnsafeMutablePointer<Unmanaged<CommandSpec>>
     /// Each spec's lowercase name, for comparisons without touching the spec object.

@@ -161,8 +161,9 @@ public struct Bytes: Hashable, @unchecked Sendable {
     }
 }
 
+/// Byte-for-byte equality of two buffers.
 @inlinable
-func memEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+public func memEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
     if a.count != b.count { return false }
     if a.count == 0 { return true }
     return memcmpBytes(a.baseAddress!, b.baseAddress!, a.count) == 0

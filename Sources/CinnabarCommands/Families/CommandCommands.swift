@@ -275,8 +275,7 @@ enum CommandCommands {
     }
 
     static func list(_ c: CommandContext) throws(CommandError) {
-        var all: [CommandSpec] = []
-        for s in c.server.commands.all { all.append(s); all.append(contentsOf: s.subcommands) }
+        let all = c.server.commands.everySpec
         if c.args.count == 2 {
             c.array(all.count)
             for s in all { c.bulk(s.fullName) }

@@ -67,7 +67,7 @@ enum ConnectionCommands {
     static func authenticate(_ c: CommandContext, user: UnsafeRawBufferPointer, password: UnsafeRawBufferPointer)
         throws(CommandError)
     {
-        let isDefault = equalsIgnoringCase(user, "default") && user.count == 7
+        let isDefault = equalsIgnoringCase(user, "default")
         let expected = c.server.config.requirePass
         let matches = isDefault && (expected == nil || Array(password) == Array(expected!.utf8))
         guard matches else {

@@ -312,13 +312,9 @@ enum InfoCommands {
         ]
     }
 
-    static func allSpecs(_ s: Server) -> [CommandSpec] {
-        s.commands.all.flatMap { [$0] + $0.subcommands }
-    }
-
     static func commandStatsSection(_ s: Server) -> [String] {
         var lines = ["# Commandstats"]
-        for spec in allSpecs(s) where spec.calls > 0 || spec.failedCalls > 0 || spec.rejectedCalls > 0 {
+        for spec in s.commands.everySpec where spec.calls > 0 || spec.failedCalls > 0 || spec.rejectedCalls > 0 {
             let per = spec.calls > 0 ? Double(spec.microseconds) / Double(spec.calls) : 0
             lines.append(
                 "cmdstat_\(sanitize(spec.fullName)):calls=\(spec.calls),usec=\(spec.microseconds),usec_per_call=\(fixed2(per)),rejected_calls=\(spec.rejectedCalls),failed_calls=\(spec.failedCalls)"
@@ -330,7 +326,7 @@ enum InfoCommands {
     static func latencyStatsSection(_ s: Server) -> [String] {
         var lines = ["# Latencystats"]
         guard s.config.get("latency-tracking") == "yes" else { return lines }
-        for spec in allSpecs(s) where spec.calls > 0 {
+        for spec in s.commands.everySpec where spec.calls > 0 {
             // Until per-command histograms exist, report the mean as every percentile.
             let mean = Double(spec.microseconds) / Double(spec.calls)
             let v = fixed3(mean)

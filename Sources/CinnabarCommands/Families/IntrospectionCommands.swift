@@ -232,8 +232,7 @@ enum IntrospectionCommands {
     static func latencyHistogram(_ c: CommandContext) throws(CommandError) {
         var specs: [CommandSpec] = []
         if c.args.count == 2 {
-            for s in c.server.commands.all { specs.append(s); specs.append(contentsOf: s.subcommands) }
-            specs = specs.filter { $0.calls > 0 }
+            specs = c.server.commands.everySpec.filter { $0.calls > 0 }
         } else {
             for i in 2..<c.args.count {
                 guard let s = CommandCommands.lookup(c, c.args.string(i)) else { continue }

@@ -122,7 +122,7 @@ enum KeyspaceCommands {
         let src = c.args[1]
         let dst = c.args[2]
         guard db.find(src, options: [.noStats, .noTouch]) != nil else { throw .noSuchKey }
-        if memEqualBytes(src, dst) { return nx ? c.integer(0) : c.ok() }
+        if memEqual(src, dst) { return nx ? c.integer(0) : c.ok() }
         if nx && db.find(dst, options: [.noStats, .noTouch]) != nil { return c.integer(0) }
         let taken = db.take(src)!
         db.modified(src)
@@ -150,7 +150,7 @@ enum KeyspaceCommands {
         }
         let src = c.args[1]
         let dst = c.args[2]
-        if target === c.db && memEqualBytes(src, dst) { throw .err("source and destination objects are the same") }
+        if target === c.db && memEqual(src, dst) { throw .err("source and destination objects are the same") }
         guard let v = c.db.get(src, options: [.noStats]) else { return c.integer(0) }
         let expire = c.db.expireTime(src)
         if target.find(dst, options: [.noStats, .noTouch]) != nil {
@@ -387,10 +387,6 @@ enum KeyspaceCommands {
             "    <key>.",
         ])
     }
-}
-
-func memEqualBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
 }
 
 func equalsIgnoringCase(_ a: UnsafeRawBufferPointer, _ b: String) -> Bool {

@@ -168,7 +168,7 @@ enum SetCommands {
         guard srcValue.type == .set else { throw .wrongType }
         if let dstValue, dstValue.type != .set { throw .wrongType }
         let srcSet = unsafeDowncast(srcValue.collection, to: SetValue.self)
-        if memEqualBytes(src, dst) { return c.integer(srcSet.contains(member) ? 1 : 0) }
+        if memEqual(src, dst) { return c.integer(srcSet.contains(member) ? 1 : 0) }
         guard srcSet.remove(member) else { return c.integer(0) }
         if srcSet.count == 0 { db.delete(src) } else { db.modified(src) }
         let limits = c.server.config.setLimits
