@@ -32,6 +32,15 @@ public final class Client {
     public var isMonitor = false
     /// Waiting for CLIENT PAUSE to end before its command can run (counted as blocked, as in Redis).
     public var isPausedByServer = false
+    /// Blocked on keys by BLPOP, BZPOPMIN... (see Server+Blocking); nil otherwise.
+    public internal(set) var blockedState: BlockedState?
+    /// MULTI/EXEC and scripts: blocking commands answer as if they timed out instead of blocking.
+    public var denyBlocking = false
+    /// Set by the transport: the client was unblocked (served, timed out, CLIENT UNBLOCK); write its reply and
+    /// resume its pending input. Called on the event loop, never during this client's own command.
+    public var onUnblocked: (() -> Void)?
+    /// Blocked on keys or paused: CLIENT LIST flag b, INFO blocked_clients.
+    public var isBlocked: Bool { blockedState != nil || isPausedByServer }
     /// Replies are appended here and flushed by the transport after a batch of commands.
     public var out: ByteBuffer
     public let createdAt: Int64  // Unix ms
@@ -63,7 +72,7 @@ public final class Client {
     var flagString: String {
         var f = ""
         if isMonitor { f += "O" }
-        if isPausedByServer { f += "b" }
+        if isBlocked { f += "b" }
         if closeAfterReply { f += "c" }
         if noEvict { f += "e" }
         if noTouch { f += "T" }

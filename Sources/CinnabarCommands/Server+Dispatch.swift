@@ -11,6 +11,9 @@ public enum ExecutionResult: Equatable, Sendable {
     case done
     /// The client is paused (CLIENT PAUSE): retry the same command later without consuming it.
     case postponed
+    /// The command blocked the client (BLPOP...): it is consumed; process nothing more for this client until
+    /// `Client.onUnblocked` is called.
+    case blocked
 }
 
 extension Server {
@@ -21,6 +24,7 @@ extension Server {
         let before = client.replyMode
         let replyStart = client.out.writerIndex
         let result = dispatch(args, client: client)
+        if keyspace.state.hasReadyKeys { serveClientsBlockedOnKeys() }
         if before == .on && client.replyMode == .on { return result }
         // CLIENT REPLY OFF / SKIP: the reply of a suppressed command, error or not, is discarded. As in Redis,
         // SKIP set by one command applies to the next one, and REPLY ON's own +OK is sent.
@@ -79,6 +83,8 @@ extension Server {
             replyError(error, client: client)
         }
         let duration = CommandTimer.microseconds(from: start, to: CommandTimer.now())
+        // A command that blocked is counted when it completes (served again, timed out or unblocked).
+        if spec.flags.contains(.blocking) && client.blockedState != nil { return .blocked }
         spec.calls += 1
         spec.microseconds += duration
         stats.commandsProcessed += 1

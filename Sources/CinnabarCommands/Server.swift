@@ -48,6 +48,11 @@ public final class Server {
     public var latency = LatencyMonitor()
     public var monitors: [Client] = []
     public var pause: (kind: ClientPauseKind, until: Int64) = (.none, 0)
+    /// Clients blocked on keys, by id (Server+Blocking).
+    public internal(set) var blockedClients: [Int: Client] = [:]
+    /// The earliest deadline among blocked clients (a lower bound; Int64.max when none).
+    var nextBlockedDeadline = Int64.max
+    var servingBlockedClients = false
     /// Set by the transport: stops the server (SHUTDOWN). Returns an error text if it refuses.
     public var shutdownHandler: ((_ save: Bool?, _ force: Bool) -> String?)?
     /// Path of the config file the server was started with (CONFIG REWRITE), if any.
@@ -103,7 +108,7 @@ public final class Server {
             + ConfigCommands.makeSpecs() + InfoCommands.makeSpecs() + CommandCommands.makeSpecs()
             + DebugCommands.makeSpecs() + IntrospectionCommands.makeSpecs()
             + HashCommands.makeSpecs() + SetCommands.makeSpecs()
-            + SortedSetCommands.makeSpecs()
+            + SortedSetCommands.makeSpecs() + ListCommands.makeSpecs() + SortCommands.makeSpecs()
     }
 
     // MARK: - Clients
@@ -151,6 +156,7 @@ public final class Server {
     }
 
     public func disconnect(_ client: Client) {
+        if client.blockedState != nil { unblock(client) }
         clients[client.id] = nil
         if client.isMonitor { monitors.removeAll { $0 === client } }
     }

@@ -48,6 +48,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         client.out = context.channel.allocator.buffer(capacity: 16 * 1024)
         client.closeConnection = { [weak self] in self?.closeNow() }
+        client.onUnblocked = { [weak self] in
+            guard let self, let ctx = self.context else { return }
+            // Served from another client's command: continue this one's input after it, on the loop.
+            ctx.eventLoop.execute {
+                guard let client = self.client, let ctx = self.context, !self.closed else { return }
+                self.process(context: ctx, client: client)
+            }
+        }
         client.sendAsync = { [weak self] buffer in
             guard let self, let ctx = self.context, !self.closed else { return }
             ctx.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
@@ -68,6 +76,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         if let client { server.disconnect(client) }
         client?.closeConnection = nil
         client?.sendAsync = nil
+        client?.onUnblocked = nil
         client = nil
         closed = true
         self.context = nil
@@ -89,12 +98,15 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func process(context: ChannelHandlerContext, client: Client) {
+        guard client.blockedState == nil else { return }
         switch processor.process(&pending, client: client, server: server) {
         case .needMore:
             flush(context: context, client: client)
         case .paused:
             flush(context: context, client: client)
             scheduleRetry(context: context)
+        case .blocked:
+            flush(context: context, client: client)
         case .close:
             flush(context: context, client: client)
             closeNow()

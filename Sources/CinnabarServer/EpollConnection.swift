@@ -34,6 +34,10 @@ final class EpollConnection {
         self.pending = transport.allocator.buffer(capacity: 16 * 1024)
         client.out = transport.allocator.buffer(capacity: 16 * 1024)
         client.closeConnection = { [weak self] in self?.close() }
+        client.onUnblocked = { [weak self] in
+            guard let self, !self.closed else { return }
+            self.transport.resumeAfterBlock(self)
+        }
         client.sendAsync = { [weak self] buffer in
             guard let self, !self.closed else { return }
             var b = buffer
@@ -68,7 +72,8 @@ final class EpollConnection {
 
     /// Executes the buffered requests and writes their replies.
     func handleInput() {
-        guard !closed else { return }
+        // A blocked client's further input waits until it is served (Redis stops processing its query buffer).
+        guard !closed, client.blockedState == nil else { return }
         switch processor.process(&pending, client: client, server: server) {
         case .needMore:
             // A pipelined batch already makes a burst of replies: write it now. A single request's reply waits
@@ -77,6 +82,8 @@ final class EpollConnection {
         case .paused:
             queueWrite()
             transport.retryLater(self)
+        case .blocked:
+            queueWrite()
         case .close:
             flushAndClose()
         }
@@ -168,6 +175,7 @@ final class EpollConnection {
         transport.connections[token] = nil
         client.closeConnection = nil
         client.sendAsync = nil
+        client.onUnblocked = nil
         server.disconnect(client)
     }
 }

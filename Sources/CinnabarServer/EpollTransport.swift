@@ -31,6 +31,8 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
     private var nextCron: Int64 = 0
     private var nextFastCycle: Int64? = nil
     private var pausedTokens: [UInt64] = []
+    /// Connections unblocked during this iteration: their pending input runs before the replies are written.
+    private var resumed: [EpollConnection] = []
     private var nextPauseRetry: Int64 = 0
     private let stopRequest = NIOLockedValueBox<[String]?>(nil)
     /// Connections with replies to write at the end of this loop iteration (Redis's beforeSleep writes): the
@@ -186,7 +188,12 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
             var deadline = nextCron
             if let fast = nextFastCycle { deadline = min(deadline, fast) }
             if !pausedTokens.isEmpty { deadline = min(deadline, nextPauseRetry) }
-            let timeout = Int32(clamping: max(0, deadline - now))
+            var timeout = Int32(clamping: max(0, deadline - now))
+            if let wakeup = server.nextBlockingWakeup {
+                // Blocked-client deadlines are Unix milliseconds.
+                let wait = wakeup - server.keyspace.clock.readMilliseconds()
+                timeout = min(timeout, Int32(clamping: max(0, wait)))
+            }
             let n = epoll_wait(epollFD, events, Int32(capacity), timeout)
             if n < 0 && errno != EINTR {
                 server.logger.warning("epoll_wait failed: \(String(cString: strerror(errno)))")
@@ -206,6 +213,7 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
                 }
             }
             runTimers()
+            runBlockedClients()
             writePendingReplies()
             if let reasons = stopRequest.withLockedValue({ $0 }) {
                 shutDown(reasons)
@@ -228,6 +236,26 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
             pausedTokens.removeAll()
             for token in tokens { connections[token]?.handleInput() }
         }
+    }
+
+    /// Blocked-client timeouts, waiters held back by a CLIENT PAUSE that ended, and the input of clients that
+    /// were unblocked in this iteration.
+    private func runBlockedClients() {
+        if !server.blockedClients.isEmpty {
+            server.keyspace.updateTime()
+            server.expireBlockedClients(now: server.keyspace.now)
+        }
+        if server.keyspace.state.hasReadyKeys { server.serveClientsBlockedOnKeys() }
+        while !resumed.isEmpty {
+            let batch = resumed
+            resumed.removeAll()
+            for connection in batch { connection.handleInput() }
+        }
+    }
+
+    /// Called when a blocked client is unblocked: its replies and remaining input are handled in this iteration.
+    func resumeAfterBlock(_ connection: EpollConnection) {
+        resumed.append(connection)
     }
 
     private func writePendingReplies() {

@@ -17,6 +17,7 @@ final class NIOTransport: ServerTransport, @unchecked Sendable {
     private let stopped: EventLoopPromise<Void>
     private var channels: [Channel] = []
     private var cronTask: RepeatedTask?
+    private var blockingTask: RepeatedTask?
     private let cron: ServerCron
     private var fastCycleScheduled = false
     private var stopping = false
@@ -73,6 +74,17 @@ final class NIOTransport: ServerTransport, @unchecked Sendable {
             guard let self else { return }
             if self.cron.tick() { self.scheduleFastCycle() }
         }
+        // Blocked-client timeouts and waiters held back by CLIENT PAUSE, checked every millisecond while any.
+        blockingTask = eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(1), delay: .milliseconds(1)) {
+            [weak self] _ in
+            guard let self else { return }
+            let server = self.server
+            if let wakeup = server.nextBlockingWakeup, wakeup <= server.keyspace.clock.readMilliseconds() {
+                server.keyspace.updateTime()
+                server.expireBlockedClients(now: server.keyspace.now)
+                if server.keyspace.state.hasReadyKeys { server.serveClientsBlockedOnKeys() }
+            }
+        }
         return boundPort ?? 0
     }
 
@@ -94,6 +106,7 @@ final class NIOTransport: ServerTransport, @unchecked Sendable {
             for line in reason { server.logger.warning("\(line)") }
             server.logger.notice("User requested shutdown...")
             cronTask?.cancel()
+            blockingTask?.cancel()
             for client in Array(server.clients.values) { client.closeConnection?() }
             let closes = channels.map { $0.close() }
             EventLoopFuture.andAllComplete(closes, on: eventLoop).whenComplete { [self] _ in

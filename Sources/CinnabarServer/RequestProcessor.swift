@@ -14,6 +14,8 @@ struct RequestProcessor {
         case needMore
         /// A command is postponed by CLIENT PAUSE; call `process` again later.
         case paused
+        /// A command blocked the client (BLPOP...); call `process` again once `Client.onUnblocked` fires.
+        case blocked
         /// Flush the replies, then close (QUIT, CLIENT KILL of self, a protocol error, the query buffer limit).
         case close
     }
@@ -61,6 +63,7 @@ struct RequestProcessor {
                     executed += 1
                     consumed += length
                     if client.closeAfterReply { return .close }
+                    if result == .blocked { return .blocked }
                 }
             }
             return .needMore

@@ -54,7 +54,8 @@ final class ServerCron {
         let timeout = server.config.timeoutSeconds
         guard timeout > 0 else { return }
         let now = server.keyspace.now
-        for client in Array(server.clients.values) where !client.isMonitor {
+        // Blocked clients are waiting on purpose; their own timeout applies (clientsCronHandleTimeout).
+        for client in Array(server.clients.values) where !client.isMonitor && client.blockedState == nil {
             if now - client.lastInteraction > Int64(timeout) * 1000 {
                 server.logger.info("Closing idle client")
                 client.closeConnection?()

@@ -47,6 +47,12 @@ public final class Database {
     public var averageTTL: Int64 = 0
     /// The keyspace's shared state (clock, statistics, hooks), held strongly: it references no database.
     @usableFromInline let keyspace: KeyspaceState
+    /// Clients blocked on keys of this database (BLPOP, BZPOPMIN...): the command layer's wait queue per key.
+    /// Storage only needs to know which keys have waiters, to signal them when a value arrives.
+    public var blockingKeys: [Bytes: AnyObject] = [:]
+    /// Keys with waiters that received a value since the blocked clients were last served, in signal order
+    /// (Redis's ready_keys).
+    public var readyKeys: [Bytes] = []
 
     init(id: Int, keyspace: KeyspaceState) {
         self.id = id
@@ -61,6 +67,8 @@ public final class Database {
         keys.swapContents(with: other.keys)
         expires.swapContents(with: other.expires)
         swap(&averageTTL, &other.averageTTL)
+        signalExistingWaitedKeys()
+        other.signalExistingWaitedKeys()
     }
 
     // MARK: - Lookup
@@ -124,10 +132,12 @@ public final class Database {
             e.pointee.value.lru = keyspace.accessStamp(previous: e.pointee.value.lru)
             if !keepTTL && expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
             modified(key)
+            if !blockingKeys.isEmpty { signalKeyAsReady(key) }
             return false
         }
         keys.insert(Bytes(key), hash: h, value: StoredValue(value: value, lru: keyspace.newStamp))
         modified(key)
+        if !blockingKeys.isEmpty { signalKeyAsReady(key) }
         return true
     }
 
@@ -136,7 +146,25 @@ public final class Database {
     public func add(_ key: UnsafeRawBufferPointer, _ value: Value) -> Int {
         let index = keys.insert(Bytes(key), hash: keyHash(key), value: StoredValue(value: value, lru: keyspace.newStamp))
         modified(key)
+        if !blockingKeys.isEmpty { signalKeyAsReady(key) }
         return index
+    }
+
+    /// signalKeyAsReady: a key that clients wait on received a value (added, or overwritten by another). The
+    /// command layer serves the waiters after the current command, if the value has the type they wait for.
+    @usableFromInline
+    func signalKeyAsReady(_ key: UnsafeRawBufferPointer) {
+        let k = Bytes(key)
+        guard blockingKeys[k] != nil, !readyKeys.contains(k) else { return }
+        readyKeys.append(k)
+        keyspace.hasReadyKeys = true
+    }
+
+    /// After SWAPDB: every waited-on key that now holds a value is ready (scanDatabaseForReadyKeys).
+    func signalExistingWaitedKeys() {
+        for k in blockingKeys.keys where keys.find(k) != nil {
+            k.withUnsafeBytes { signalKeyAsReady($0) }
+        }
     }
 
     /// Deletes a key (expired or not). Returns whether it existed.

@@ -59,6 +59,8 @@ public final class KeyspaceState {
     public var usesLFU = false
     public var lfuLogFactor = 10
     public var lfuDecayTime = 1
+    /// Some database has keys in `readyKeys`: blocked clients may be served (checked after every command).
+    public var hasReadyKeys = false
     /// While true (a paused server), expired keys are reported missing but not removed.
     public var isExpiryPaused = false
     /// Called after every modification of a key (WATCH, tracking and notifications hang off this later).

@@ -83,6 +83,13 @@ extension ClientCommands {
                 .integer("timeout"),
                 .oneOf("mode", since: "6.2.0", optional: true, [.pureToken("WRITE"), .pureToken("ALL")]),
             ]),
+        "client|unblock": CommandDocs(
+            "Unblocks a client blocked by a blocking command from a different connection.",
+            since: "5.0.0", complexity: "O(log N) where N is the number of client connections",
+            arguments: [
+                .integer("client-id"),
+                .oneOf("unblock-type", optional: true, [.pureToken("TIMEOUT"), .pureToken("ERROR")]),
+            ]),
         "client|unpause": CommandDocs(
             "Resumes processing commands from paused clients.",
             since: "6.2.0", complexity: "O(N) Where N is the number of paused clients"),

@@ -35,6 +35,9 @@ enum ClientCommands {
                 c.server.unpause()
                 c.ok()
             },
+            sub("unblock", -3, [.admin],
+                summary: "Unblocks a client blocked by a blocking command from a different connection.", since: "5.0.0",
+                unblock),
             sub("reply", 3, summary: "Instructs the server whether to reply to commands.", since: "3.2.0", reply),
             sub("no-evict", 3, [.admin], summary: "Sets the client eviction mode of the connection.", since: "7.0.0") {
                 c throws(CommandError) in
@@ -299,5 +302,24 @@ enum ClientCommands {
             "NO-TOUCH (ON|OFF)",
             "    Will not touch LRU/LFU stats when this mode is on.",
         ])
+    }
+
+    /// CLIENT UNBLOCK client-id [TIMEOUT|ERROR].
+    static func unblock(_ c: CommandContext) throws(CommandError) {
+        guard c.args.count <= 4 else {
+            throw .err("unknown subcommand or wrong number of arguments for '\(c.args.string(1).prefix(128))'. Try CLIENT HELP.")
+        }
+        var withError = false
+        if c.args.count == 4 {
+            if argEquals(c.args[3], "timeout") {
+                withError = false
+            } else if argEquals(c.args[3], "error") {
+                withError = true
+            } else {
+                throw .err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
+            }
+        }
+        let id = try c.int(2)
+        c.integer(c.server.unblockClient(id: id, withError: withError) ? 1 : 0)
     }
 }

@@ -141,10 +141,10 @@ enum InfoCommands {
             "maxclients:\(s.config.maxClients)",
             "client_recent_max_input_buffer:\(maxInput)",
             "client_recent_max_output_buffer:0",
-            "blocked_clients:\(s.clients.values.reduce(0) { $0 + ($1.isPausedByServer ? 1 : 0) })",
+            "blocked_clients:\(s.clients.values.reduce(0) { $0 + ($1.isBlocked ? 1 : 0) })",
             "tracking_clients:0",
-            "clients_in_timeout_table:0",
-            "total_blocking_keys:0",
+            "clients_in_timeout_table:\(s.blockedClients.values.reduce(0) { $0 + (($1.blockedState?.deadline ?? 0) > 0 ? 1 : 0) })",
+            "total_blocking_keys:\(s.keyspace.databases.reduce(0) { $0 + $1.blockingKeys.count })",
             "total_blocking_keys_on_nokey:0",
         ]
     }
