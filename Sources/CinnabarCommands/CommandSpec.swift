@@ -53,6 +53,8 @@ public struct KeySpec: Sendable {
         case index(Int)
         /// The key search starts after this keyword, searched from `startFrom` (negative: from the end).
         case keyword(String, startFrom: Int)
+        /// The keys cannot be found from the arguments' positions (SORT's BY/GET/STORE keys).
+        case unknown
     }
     public enum Find: Sendable {
         /// Keys from the start up to `lastKey` (relative to the start; negative counts from the end), every
@@ -60,6 +62,7 @@ public struct KeySpec: Sendable {
         case range(lastKey: Int, step: Int, limit: Int)
         /// The number of keys is the argument at `keyNumIndex` (relative), the keys start at `firstKey`.
         case keynum(keyNumIndex: Int, firstKey: Int, step: Int)
+        case unknown
     }
     /// Redis's flag names: RO, RW, OW, RM, ACCESS, UPDATE, INSERT, DELETE, NOT_KEY, INCOMPLETE, VARIABLE_FLAGS.
     public var flags: [String]
@@ -94,6 +97,7 @@ public struct KeySpec: Sendable {
             let range = startFrom >= 0 ? Array(startFrom..<args.count) : Array((1..<max(1, args.count + startFrom + 1)).reversed())
             guard let at = range.first(where: { equalsIgnoringCase(args[$0], word) }) else { return [] }
             start = at + 1
+        case .unknown: return []
         }
         guard start < args.count else { return [] }
         switch find {
@@ -106,6 +110,7 @@ public struct KeySpec: Sendable {
             guard start + keyNumIndex < args.count, let n = parseInt64(args[start + keyNumIndex]), n > 0 else { return [] }
             let first = start + firstKey
             return (0..<Int(n)).map { first + $0 * step }.filter { $0 < args.count }
+        case .unknown: return []
         }
     }
 }

@@ -48,7 +48,7 @@ public final class CommandTable {
             BitmapCommands.docs, ServerCommands.docs, ConfigCommands.docs, InfoCommands.docs,
             CommandCommands.docs, DebugCommands.docs, IntrospectionCommands.docs,
             HashCommands.docs, SetCommands.docs,
-            SortedSetCommands.docs,
+            SortedSetCommands.docs, ListCommands.docs, SortCommands.docs, SortedSetCommands.blockingDocs,
         ]
         return families.reduce(into: [:]) { all, family in
             all.merge(family) { _, _ in preconditionFailure("a command is documented by two families") }

@@ -85,6 +85,8 @@ public final class Configuration {
     public private(set) var hashLimits = HashLimits()
     public private(set) var setLimits = SetLimits()
     public private(set) var zsetLimits = ZSetLimits()
+    /// list-max-listpack-size as the list type takes it.
+    public private(set) var listLimits = ListLimits()
 
     public init() {
         for p in Configuration.parameters { values[p.name] = p.defaultValue }
@@ -224,6 +226,7 @@ public final class Configuration {
             maxListpackEntries: setLimits.maxListpackEntries, maxListpackValue: setLimits.maxListpackValue)
         case "set-max-listpack-entries": setLimits.maxListpackEntries = Int(v) ?? 128
         case "set-max-listpack-value": setLimits.maxListpackValue = Int(v) ?? 64
+        case "list-max-listpack-size": listLimits.fill = Int(v) ?? -2
         case "zset-max-listpack-entries": zsetLimits.maxListpackEntries = Int(v) ?? 128
         case "zset-max-listpack-value": zsetLimits.maxListpackValue = Int(v) ?? 64
         default: break

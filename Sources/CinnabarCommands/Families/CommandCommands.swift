@@ -108,6 +108,10 @@ enum CommandCommands {
             c.bulk(word)
             c.bulk("startfrom")
             c.integer(startFrom)
+        case .unknown:
+            c.bulk("unknown")
+            c.bulk("spec")
+            c.map(0)
         }
         c.bulk("find_keys")
         c.map(2)
@@ -133,6 +137,10 @@ enum CommandCommands {
             c.integer(firstKey)
             c.bulk("keystep")
             c.integer(step)
+        case .unknown:
+            c.bulk("unknown")
+            c.bulk("spec")
+            c.map(0)
         }
     }
 
@@ -311,6 +319,7 @@ enum CommandCommands {
             let flags = variableFlags(spec, k, inner)
             for i in k.indexes(in: inner) { found.append((i, flags)) }
         }
+        if spec.name == "sort", let store = SortCommands.storeKeyIndex(inner) { found.append((store, ["OW", "update"])) }
         guard !found.isEmpty else { throw .err("The command has no key arguments") }
         c.array(found.count)
         for (i, flags) in found {

@@ -3,7 +3,7 @@
 // ZREMRANGEBY* deletions, ZPOPMIN/ZPOPMAX/ZMPOP, ZRANDMEMBER, the set algebra (ZUNION, ZINTER, ZDIFF, ZINTERCARD and
 // the STORE forms, with sets as inputs scoring 1) and ZSCAN. The data work is CinnabarStorage's ZSetValue; score and
 // lex ranges are turned into rank intervals there, so every range command here is "parse, find the ranks, walk".
-// The blocking pops (BZPOPMIN, BZPOPMAX, BZMPOP) live with the blocking machinery and reuse `pop`.
+// The blocking pops (BZPOPMIN, BZPOPMAX, BZMPOP) reuse `pop` and block through Server+Blocking.
 // SPDX-License-Identifier: BSD-3-Clause
 import CinnabarRESP
 import CinnabarStorage
@@ -72,6 +72,14 @@ enum SortedSetCommands {
                     handler: { c throws(CommandError) in try zpop(c, max: true) }),
         CommandSpec("zmpop", arity: -4, flags: [.write, .movableKeys], keys: [keynum(1, "RW ACCESS DELETE")], acl: acl,
                     group: g, handler: zmpop),
+        CommandSpec("bzpopmin", arity: -3, flags: [.write, .fast, .blocking],
+                    keys: [.key(1, "RW ACCESS DELETE", last: -2)], acl: acl, group: g,
+                    handler: { c throws(CommandError) in try bzpop(c, max: false) }),
+        CommandSpec("bzpopmax", arity: -3, flags: [.write, .fast, .blocking],
+                    keys: [.key(1, "RW ACCESS DELETE", last: -2)], acl: acl, group: g,
+                    handler: { c throws(CommandError) in try bzpop(c, max: true) }),
+        CommandSpec("bzmpop", arity: -5, flags: [.write, .blocking], keys: [keynum(2, "RW ACCESS DELETE")], acl: acl,
+                    group: g, handler: bzmpop),
         CommandSpec("zrandmember", arity: -2, flags: [.readonly], keys: [.key(1, "RO ACCESS")], acl: acl, group: g,
                     tips: ["nondeterministic_output"], handler: zrandmember),
         CommandSpec("zunion", arity: -3, flags: [.readonly, .movableKeys], keys: [keynum(1, "RO ACCESS")], acl: acl,
@@ -419,6 +427,36 @@ enum SortedSetCommands {
         _ = try pop(c, keys: keys, max: max, emitKey: true, count: count, nested: true, nullWhenEmpty: true)
     }
 
+    /// BZPOPMIN/BZPOPMAX key [key ...] timeout: [key, member, score] from the first non-empty key, or block.
+    static func bzpop(_ c: CommandContext, max: Bool) throws(CommandError) {
+        let timeoutIndex = c.args.count - 1
+        let deadline = try c.server.blockingDeadline(c, timeoutIndex)
+        let keys = Array(1..<timeoutIndex)
+        for i in keys {
+            if try pop(c, keys: [i], max: max, emitKey: true, count: -1, nested: false, nullWhenEmpty: true,
+                       replyWhenEmpty: false) { return }
+        }
+        try blockOrDeny(c, keys: keys, deadline: deadline)
+    }
+
+    /// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count].
+    static func bzmpop(_ c: CommandContext) throws(CommandError) {
+        let (keys, max, count) = try parseMultiPop(c, numkeysIndex: 2)
+        let deadline = try c.server.blockingDeadline(c, 1)
+        if try pop(c, keys: keys, max: max, emitKey: true, count: count, nested: true, nullWhenEmpty: true,
+                   replyWhenEmpty: false) { return }
+        try blockOrDeny(c, keys: keys, deadline: deadline)
+    }
+
+    /// No key had members: block, or answer a timeout where blocking is not allowed (MULTI, scripts).
+    static func blockOrDeny(_ c: CommandContext, keys: [Int], deadline: Int64) throws(CommandError) {
+        if c.client.denyBlocking {
+            c.nullArray()
+            return
+        }
+        c.server.block(c, on: .zset, keyIndexes: keys, deadline: deadline)
+    }
+
     /// The arguments of ZMPOP and BZMPOP from `numkeysIndex` on: the key indexes, MIN (false) or MAX (true), count.
     static func parseMultiPop(_ c: CommandContext, numkeysIndex: Int) throws(CommandError) -> ([Int], Bool, Int) {
         let a = c.args
@@ -450,7 +488,7 @@ enum SortedSetCommands {
     /// exists. Returns whether a key was found (a blocking caller blocks otherwise).
     @discardableResult
     static func pop(_ c: CommandContext, keys: [Int], max: Bool, emitKey: Bool, count requested: Int, nested: Bool,
-                    nullWhenEmpty: Bool) throws(CommandError) -> Bool {
+                    nullWhenEmpty: Bool, replyWhenEmpty: Bool = true) throws(CommandError) -> Bool {
         var found: (key: UnsafeRawBufferPointer, set: ZSetValue)? = nil
         for i in keys {
             if let z = try c.zsetForWriting(c.args[i]) {
@@ -459,7 +497,7 @@ enum SortedSetCommands {
             }
         }
         guard let (key, z) = found else {
-            nullWhenEmpty ? c.nullArray() : c.array(0)
+            if replyWhenEmpty { nullWhenEmpty ? c.nullArray() : c.array(0) }
             return false
         }
         if requested == 0 {
