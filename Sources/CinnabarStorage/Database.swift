@@ -45,6 +45,8 @@ public final class Database {
     public let expires = KeyTable<Int64>()
     /// Sum of TTLs seen by the last active-expire samples, for INFO keyspace's avg_ttl (Redis's estimate).
     public var averageTTL: Int64 = 0
+    /// Keys whose hashes have field deadlines, for the active-expire cycle (Keyspace+FieldExpire.swift).
+    public var volatileHashes = VolatileHashKeys()
     /// The keyspace's shared state (clock, statistics, hooks), held strongly: it references no database.
     @usableFromInline let keyspace: KeyspaceState
 
@@ -61,6 +63,7 @@ public final class Database {
         keys.swapContents(with: other.keys)
         expires.swapContents(with: other.expires)
         swap(&averageTTL, &other.averageTTL)
+        swap(&volatileHashes, &other.volatileHashes)
     }
 
     // MARK: - Lookup
@@ -123,10 +126,12 @@ public final class Database {
             e.pointee.value.value = value
             e.pointee.value.lru = keyspace.accessStamp(previous: e.pointee.value.lru)
             if !keepTTL && expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
+            if value.type == .hash { noteHashStored(key, value) }
             modified(key)
             return false
         }
         keys.insert(Bytes(key), hash: h, value: StoredValue(value: value, lru: keyspace.newStamp))
+        if value.type == .hash { noteHashStored(key, value) }
         modified(key)
         return true
     }
@@ -135,6 +140,7 @@ public final class Database {
     @inlinable
     public func add(_ key: UnsafeRawBufferPointer, _ value: Value) -> Int {
         let index = keys.insert(Bytes(key), hash: keyHash(key), value: StoredValue(value: value, lru: keyspace.newStamp))
+        if value.type == .hash { noteHashStored(key, value) }
         modified(key)
         return index
     }
@@ -172,6 +178,7 @@ public final class Database {
         keys.removeAll()
         expires.removeAll()
         averageTTL = 0
+        volatileHashes = VolatileHashKeys()
     }
 
     // MARK: - Expiry
