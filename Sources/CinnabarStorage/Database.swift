@@ -45,6 +45,8 @@ public final class Database {
     public let expires = KeyTable<Int64>()
     /// Sum of TTLs seen by the last active-expire samples, for INFO keyspace's avg_ttl (Redis's estimate).
     public var averageTTL: Int64 = 0
+    /// Keys whose hashes have field deadlines, for the active-expire cycle (Keyspace+FieldExpire.swift).
+    public var volatileHashes = VolatileHashKeys()
     /// The keyspace's shared state (clock, statistics, hooks), held strongly: it references no database.
     @usableFromInline let keyspace: KeyspaceState
     /// Clients blocked on keys of this database (BLPOP, BZPOPMIN...): the command layer's wait queue per key.
@@ -67,6 +69,7 @@ public final class Database {
         keys.swapContents(with: other.keys)
         expires.swapContents(with: other.expires)
         swap(&averageTTL, &other.averageTTL)
+        swap(&volatileHashes, &other.volatileHashes)
         signalExistingWaitedKeys()
         other.signalExistingWaitedKeys()
     }
@@ -131,11 +134,13 @@ public final class Database {
             e.pointee.value.value = value
             e.pointee.value.lru = keyspace.accessStamp(previous: e.pointee.value.lru)
             if !keepTTL && expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
+            if value.type == .hash { noteHashStored(key, value) }
             modified(key)
             if !blockingKeys.isEmpty { signalKeyAsReady(key) }
             return false
         }
         keys.insert(Bytes(key), hash: h, value: StoredValue(value: value, lru: keyspace.newStamp))
+        if value.type == .hash { noteHashStored(key, value) }
         modified(key)
         if !blockingKeys.isEmpty { signalKeyAsReady(key) }
         return true
@@ -145,6 +150,7 @@ public final class Database {
     @inlinable
     public func add(_ key: UnsafeRawBufferPointer, _ value: Value) -> Int {
         let index = keys.insert(Bytes(key), hash: keyHash(key), value: StoredValue(value: value, lru: keyspace.newStamp))
+        if value.type == .hash { noteHashStored(key, value) }
         modified(key)
         if !blockingKeys.isEmpty { signalKeyAsReady(key) }
         return index
@@ -200,6 +206,7 @@ public final class Database {
         keys.removeAll()
         expires.removeAll()
         averageTTL = 0
+        volatileHashes = VolatileHashKeys()
     }
 
     // MARK: - Expiry

@@ -3,6 +3,8 @@
 // ("hashtable") after that, converting one way as Redis does. The thresholds are the server's configuration
 // (hash-max-listpack-entries / -value), which the command layer passes in as `HashLimits`. Commands only call this
 // API; which encoding is in use shows only in OBJECT ENCODING, MEMORY USAGE and the order of small replies.
+// Fields may carry deadlines (Redis 7.4's hash-field expiration); HashValue+FieldExpiry.swift keeps them in a side
+// table that exists only while at least one field has one.
 // SPDX-License-Identifier: BSD-3-Clause
 
 /// hash-max-listpack-entries and hash-max-listpack-value.
@@ -17,45 +19,83 @@ public struct HashLimits: Sendable {
 }
 
 public final class HashValue: EncodedCollection, DigestibleValue {
-    /// One word, so that a hash object is a 32-byte malloc chunk: the listpack block (field, value, field,
-    /// value...; see PackedList), or, with the low bit set, the retained FieldTable of the hashtable encoding.
+    /// One word, so that a hash object is a 32-byte malloc chunk. Bit 0 clear: the listpack block (field, value,
+    /// field, value...; see PackedList); bit 0 set: the retained FieldTable of the hashtable encoding. Bit 1 set:
+    /// the word is a retained FieldDeadlines side table, which holds the encoding word itself (so deadlines cost
+    /// nothing until a field has one).
     private var storage: UInt = 0
 
     public init() {}
 
     deinit {
-        if storage & 1 != 0 {
-            Unmanaged<FieldTable<Bytes>>.fromOpaque(UnsafeRawPointer(bitPattern: storage & ~1)!).release()
+        let w = word
+        if w & 1 != 0 {
+            Unmanaged<FieldTable<Bytes>>.fromOpaque(UnsafeRawPointer(bitPattern: w & ~1)!).release()
         } else {
             packed.release()
         }
+        if storage & 2 != 0 { detachDeadlines() }
+    }
+
+    /// The encoding word: the listpack block or the tagged FieldTable (see `storage`).
+    private var word: UInt {
+        @inline(__always) get { storage & 2 == 0 ? storage : deadlines!.word }
+        set {
+            if storage & 2 == 0 { storage = newValue } else { deadlines!.word = newValue }
+        }
+    }
+
+    /// The side table of field deadlines, nil while no field has one.
+    var deadlines: FieldDeadlines? {
+        guard storage & 2 != 0 else { return nil }
+        return Unmanaged<FieldDeadlines>.fromOpaque(UnsafeRawPointer(bitPattern: storage & ~3)!).takeUnretainedValue()
+    }
+
+    /// Attaches an empty side table (the first field deadline) and returns it.
+    func attachDeadlines() -> FieldDeadlines {
+        if let deadlines { return deadlines }
+        let d = FieldDeadlines(word: storage)
+        storage = UInt(bitPattern: Unmanaged.passRetained(d).toOpaque()) | 2
+        return d
+    }
+
+    /// Drops the side table (its last deadline is gone), putting the encoding word back in place.
+    func detachDeadlines() {
+        guard let d = deadlines else { return }
+        let w = d.word
+        Unmanaged.passUnretained(d).release()
+        storage = w
     }
 
     /// The listpack encoding (empty once the hash is a hashtable).
     private var packed: PackedList {
-        get { PackedList(base: storage & 1 == 0 ? UnsafeMutableRawPointer(bitPattern: storage) : nil) }
-        set { storage = UInt(bitPattern: newValue.base) }
+        get {
+            let w = word
+            return PackedList(base: w & 1 == 0 ? UnsafeMutableRawPointer(bitPattern: w) : nil)
+        }
+        set { word = UInt(bitPattern: newValue.base) }
     }
 
     /// The hashtable encoding, nil while the hash is a listpack.
     private var table: FieldTable<Bytes>? {
-        guard storage & 1 != 0 else { return nil }
-        return Unmanaged<FieldTable<Bytes>>.fromOpaque(UnsafeRawPointer(bitPattern: storage & ~1)!)
-            .takeUnretainedValue()
+        let w = word
+        guard w & 1 != 0 else { return nil }
+        return Unmanaged<FieldTable<Bytes>>.fromOpaque(UnsafeRawPointer(bitPattern: w & ~1)!).takeUnretainedValue()
     }
 
     /// Makes `t` the hash's contents (the listpack block must have been released).
     private func setTable(_ t: FieldTable<Bytes>) {
-        storage = UInt(bitPattern: Unmanaged.passRetained(t).toOpaque()) | 1
+        word = UInt(bitPattern: Unmanaged.passRetained(t).toOpaque()) | 1
     }
 
     // MARK: - Size and encoding
 
     public var count: Int { isPacked ? packed.count / 2 : table!.count }
 
-    public var isPacked: Bool { storage & 1 == 0 }
+    public var isPacked: Bool { word & 1 == 0 }
 
-    public var encodingName: String { isPacked ? "listpack" : "hashtable" }
+    /// Redis 7.4 calls a listpack whose fields can carry deadlines "listpackex".
+    public var encodingName: String { isPacked ? (storage & 2 != 0 ? "listpackex" : "listpack") : "hashtable" }
 
     public func duplicate() -> AnyObject {
         let copy = HashValue()
@@ -69,6 +109,7 @@ public final class HashValue: EncodedCollection, DigestibleValue {
         } else {
             copy.packed = packed.copy()
         }
+        if let deadlines { copy.attachDeadlines().copyDeadlines(from: deadlines) }
         return copy
     }
 
@@ -127,9 +168,13 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     // MARK: - Writes
 
     /// Sets `field` to `value` (hashTypeSet); returns true when the field is new. A string over the value limit
-    /// converts first (HINCRBY* reach here without prepareForWrite), too many fields convert after.
+    /// converts first (HINCRBY* reach here without prepareForWrite), too many fields convert after. An existing
+    /// field loses its deadline unless `keepTTL` (HSET clears it, HINCRBY keeps it, as in Redis 7.4).
     @discardableResult
-    public func set(_ field: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, limits: HashLimits) -> Bool {
+    public func set(
+        _ field: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, limits: HashLimits, keepTTL: Bool = false
+    ) -> Bool {
+        if !keepTTL && storage & 2 != 0 { removeFieldDeadline(field) }
         if table == nil && (field.count > limits.maxListpackValue || value.count > limits.maxListpackValue) {
             convertToTable()
         }
@@ -154,6 +199,7 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     /// Deletes `field`; returns whether it existed.
     @discardableResult
     public func remove(_ field: UnsafeRawBufferPointer) -> Bool {
+        if storage & 2 != 0 { removeFieldDeadline(field) }
         if let table {
             guard let i = table.find(field) else { return false }
             table.remove(at: i)
@@ -238,7 +284,8 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     /// Heap bytes held by the hash: the object, its encoding's block(s) and the heap strings of a hashtable
     /// (estimated from a sample of up to 16 entries, as MEMORY USAGE samples in Redis).
     public var heapSize: Int {
-        guard let table else { return 32 + packed.allocatedBytes }
+        let side = deadlines?.heapBytes ?? 0
+        guard let table else { return 32 + packed.allocatedBytes + side }
         let n = table.count
         let sample = min(n, 16)
         var strings = 0
@@ -246,17 +293,22 @@ public final class HashValue: EncodedCollection, DigestibleValue {
             let e = table.entry(i)
             strings += e.pointee.key.heapBytes + e.pointee.value.heapBytes
         }
-        return 32 + table.overheadBytes + (sample > 0 ? strings * n / sample : 0)
+        return 32 + table.overheadBytes + (sample > 0 ? strings * n / sample : 0) + side
     }
 
-    /// xorObjectDigest for hashes: each pair's digest (field then value mixed into zeros) is XORed in, so the
-    /// result does not depend on the order.
+    /// xorObjectDigest for hashes: each pair's digest (field then value mixed into zeros, then "!!hexpire!!"
+    /// XORed in when the field has a deadline, as Redis 7.4 does) is XORed in, so the result does not depend on
+    /// the order.
     public func mixDigest(into digest: inout [UInt8]) {
         var pair = [UInt8](repeating: 0, count: 20)
+        let deadlines = self.deadlines
         forEach { field, value in
             for j in 0..<20 { pair[j] = 0 }
             Digest.mix(&pair, field)
             Digest.mix(&pair, value)
+            if let deadlines, deadlines.deadline(field) != nil {
+                Array("!!hexpire!!".utf8).withUnsafeBytes { Digest.xor(&pair, $0) }
+            }
             pair.withUnsafeBytes { Digest.xor(&digest, $0) }
         }
     }

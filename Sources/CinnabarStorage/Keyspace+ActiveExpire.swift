@@ -6,6 +6,7 @@
 //    2 ms, so a burst of expiring keys is cleared quickly without starving clients.
 // Sampling uses the expires table's O(1) uniform random index instead of Redis's scan cursor; the statistics it
 // keeps (expired_stale_perc, expired_time_cap_reached_count, expire_cycle_cpu_milliseconds) mean the same.
+// Each cycle first expires hash fields (Keyspace+FieldExpire.swift).
 // SPDX-License-Identifier: BSD-3-Clause
 
 public enum ExpireCycleKind: Sendable { case slow, fast }
@@ -32,6 +33,8 @@ extension Keyspace {
         var totalSampled = 0
         var totalExpired = 0
         updateTime()
+        // Hash fields first, as Redis 7.4 interleaves them: a quota of fields, not a share of the time budget.
+        activeExpireHashFields(hz: hz)
         dbLoop: for db in databases where db.expires.count > 0 {
             var iteration = 0
             while true {

@@ -38,6 +38,8 @@ public struct KeyspaceStats: Sendable {
     public var keyspaceHits = 0
     public var keyspaceMisses = 0
     public var expiredKeys = 0
+    /// Hash fields deleted because their deadline passed (Redis 7.4's expired_subkeys).
+    public var expiredFields = 0
     public var expiredStalePercent = 0.0
     public var expiredTimeCapReachedCount = 0
     public var expireCycleMicroseconds: Int64 = 0

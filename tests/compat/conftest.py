@@ -22,6 +22,8 @@ Fixtures
 
 Markers (see pytest.ini)
   redis72            skipped automatically when INFO reports redis_version 7.0.*
+  redis74            Redis 7.4 behaviour Cinnabar has (hash-field expiration):
+                     skipped on a Redis older than 7.4; runs on Cinnabar
   needs_lists        creates a list with LPUSH; deselect with
                      -m "not needs_lists"
 """
@@ -53,6 +55,7 @@ class ServerInfo:
         self.workdir = workdir
         self.version = ""
         self.version_tuple = (0, 0, 0)
+        self.is_cinnabar = False
 
     def load_version(self):
         c = redis.Redis(host=self.host, port=self.port, protocol=2,
@@ -65,10 +68,13 @@ class ServerInfo:
             info = info.decode()
         if isinstance(info, dict):
             self.version = str(info.get("redis_version", ""))
+            self.is_cinnabar = "cinnabar_version" in info
         else:
             for line in info.splitlines():
                 if line.startswith("redis_version:"):
                     self.version = line.split(":", 1)[1].strip()
+                if line.startswith("cinnabar_version:"):
+                    self.is_cinnabar = True
         parts = []
         for p in self.version.split(".")[:3]:
             try:
@@ -180,6 +186,10 @@ def _version_gate(request, server):
     if request.node.get_closest_marker("redis72") is not None:
         if server.version.startswith("7.0"):
             pytest.skip("Redis 7.2 behaviour; server reports redis_version %s"
+                        % server.version)
+    if request.node.get_closest_marker("redis74") is not None:
+        if not server.is_cinnabar and server.version_tuple < (7, 4, 0):
+            pytest.skip("Redis 7.4 behaviour; server reports redis_version %s"
                         % server.version)
 
 

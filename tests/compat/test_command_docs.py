@@ -14,6 +14,15 @@ its dict's (random) order.
 Both protocols are checked: RESP3 as a self-describing tree, RESP2 with the
 maps flattened into arrays.
 
+Exception: Redis 7.2 lacks the hash-field expiration commands (HEXPIRE,
+HPEXPIRE, HEXPIREAT, HPEXPIREAT, HTTL, HPTTL, HEXPIRETIME, HPEXPIRETIME,
+HPERSIST), which Cinnabar implements as Redis 7.4 does. Their entries come
+from Redis 7.4.1's src/commands/*.json, mapped the way the server builds
+COMMAND DOCS (commands.def, addReplyCommandDocs): summary, since, group,
+complexity and the argument tree, with display_text defaulting to the
+argument's name except for blocks and oneofs, and no history (theirs is
+empty). Re-recording against Redis 7.2 drops them: add them back.
+
 To re-record (for instance after adding a command), run a Redis 7.2 server and
 the server under test, then:
 

@@ -2,7 +2,11 @@
 HSTRLEN HKEYS HVALS HINCRBY HINCRBYFLOAT HRANDFIELD HSCAN, their RESP2 and RESP3
 wire forms, error texts, encodings (listpack / hashtable and the thresholds),
 WRONGTYPE, and the type-generic commands on hashes (TYPE, COPY, RENAME,
-DEBUG DIGEST-VALUE, SCAN TYPE)."""
+DEBUG DIGEST-VALUE, SCAN TYPE). At the end, Redis 7.4's hash-field expiration
+(HEXPIRE HPEXPIRE HEXPIREAT HPEXPIREAT HTTL HPTTL HEXPIRETIME HPEXPIRETIME
+HPERSIST) through redis-py's methods, marked `redis74`."""
+
+import time
 
 import pytest
 
@@ -377,3 +381,149 @@ def test_memory_usage_and_scan_type(r):
     assert r("MEMORY", "USAGE", "h") > small > 0
     r("SET", "s", "v")
     assert r("SCAN", 0, "TYPE", "hash") == [b"0", [b"h"]]
+
+
+# --------------------------------------------------------------------------
+# Hash-field expiration (Redis 7.4)
+# --------------------------------------------------------------------------
+
+redis74 = pytest.mark.redis74
+
+
+def wait_for(predicate, seconds=3.0):
+    """Polls `predicate` every 10 ms; True once it holds, False after `seconds`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return predicate()
+
+
+@pytest.fixture
+def no_active_expire(r):
+    assert r("DEBUG", "SET-ACTIVE-EXPIRE", 0) == b"OK"
+    yield
+    r("DEBUG", "SET-ACTIVE-EXPIRE", 1)
+
+
+@redis74
+@pytest.mark.parametrize("entries,encoding", [("512", b"listpackex"), ("0", b"hashtable")])
+def test_hexpire_httl_hpersist(r, limits, entries, encoding):
+    r("CONFIG", "SET", "hash-max-listpack-entries", entries)
+    r("HSET", "h", "a", "1", "b", "2", "c", "3")
+    assert r.hexpire("h", 100, "a", "nope") == [1, -2]
+    assert r.hpexpire("h", 50000, "b") == [1]
+    assert r("OBJECT", "ENCODING", "h") == encoding
+    assert r.httl("h", "a", "b", "c", "x") == [100, 50, -1, -2]
+    ms = r.hpttl("h", "a", "b")
+    assert 99000 < ms[0] <= 100000 and 49000 < ms[1] <= 50000
+    now = int(r("TIME")[0])
+    at = r.hexpiretime("h", "a", "c")
+    assert now + 99 <= at[0] <= now + 101 and at[1] == -1
+    assert r.hpexpiretime("h", "a")[0] // 1000 in range(now + 99, now + 102)
+    assert r.hpersist("h", "a", "c", "x") == [1, -1, -2]
+    assert r.httl("h", "a") == [-1]
+    assert r.httl("missing", "a", "b") == [-2, -2]
+    assert r.hexpire("missing", 10, "a") == [-2]
+
+
+@redis74
+def test_hexpireat_and_conditions(r):
+    r("HSET", "h", "a", "1", "b", "2", "c", "3")
+    later = int(time.time()) + 1000
+    assert r.hexpireat("h", later, "a") == [1]
+    assert r.hpexpireat("h", later * 1000 + 500, "b") == [1]
+    assert r.hpexpiretime("h", "a", "b") == [later * 1000, later * 1000 + 500]
+    assert r.hexpire("h", 2000, "a", "b", "c", nx=True) == [0, 0, 1]
+    assert r.hexpire("h", 3000, "a", "c", xx=True) == [1, 1]
+    assert r.hexpire("h", 2500, "a", "b", gt=True) == [0, 1]
+    r("HSET", "h", "d", "4")
+    assert r.hexpire("h", 5000, "d", gt=True) == [0]
+    assert r.hexpire("h", 5000, "d", lt=True) == [1]
+    assert r.hexpire("h", 6000, "d", lt=True) == [0]
+
+
+@redis74
+def test_past_deadline_deletes_fields_and_the_key(r):
+    r("HSET", "h", "a", "1", "b", "2")
+    assert r.hexpire("h", 0, "a") == [2]
+    assert r("HGETALL", "h") == [b"b", b"2"]
+    assert r.hpexpireat("h", 1000, "b", "b") == [2, -2]
+    assert r("EXISTS", "h") == 0
+
+
+@redis74
+def test_field_expiry_errors(r, err):
+    r("HSET", "h", "a", "1")
+    r("SET", "s", "x")
+    assert err(r, "HEXPIRE", "s", 10, "FIELDS", 1, "a") == WRONGTYPE
+    assert err(r, "HTTL", "s", "FIELDS", 1, "a") == WRONGTYPE
+    assert err(r, "HEXPIRE", "h", "x", "FIELDS", 1, "a") == NOT_INT
+    assert err(r, "HEXPIRE", "h", -1, "FIELDS", 1, "a") == "ERR invalid expire time, must be >= 0"
+    assert err(r, "HPEXPIRE", "h", 1 << 48, "FIELDS", 1, "a") == \
+        "ERR invalid expire time in 'hpexpire' command"
+    assert err(r, "HEXPIREAT", "h", (1 << 48) // 1000, "FIELDS", 1, "a") == \
+        "ERR invalid expire time in 'hexpireat' command"
+    assert err(r, "HEXPIRE", "h", 10, "KEEPTTL", "FIELDS", 1, "a") == \
+        "ERR Mandatory argument FIELDS is missing or not at the right position"
+    assert err(r, "HEXPIRE", "h", 10, "FIELDS", 0, "a") == \
+        "ERR Parameter `numFields` should be greater than 0"
+    assert err(r, "HEXPIRE", "h", 10, "FIELDS", 2, "a") == \
+        "ERR The `numfields` parameter must match the number of arguments"
+    assert err(r, "HPTTL", "h", "FIELDS", 0, "a") == "ERR Number of fields must be a positive integer"
+    assert err(r, "HPERSIST", "h", "FIELDS", 3, "a") == \
+        "ERR The `numfields` parameter must match the number of arguments"
+    assert err(r, "HTTL", "h", "FIELDS", 1) == "ERR wrong number of arguments for 'httl' command"
+
+
+@redis74
+def test_hset_clears_the_ttl_and_hincrby_keeps_it(r):
+    r("HSET", "h", "a", "1", "n", "1")
+    r.hexpire("h", 100, "a", "n")
+    assert r("HSET", "h", "a", "2") == 0
+    assert r("HINCRBY", "h", "n", 1) == 2
+    assert r.httl("h", "a", "n") == [-1, 100]
+
+
+@redis74
+def test_expired_fields_are_invisible(r, no_active_expire):
+    r("HSET", "h", "a", "1", "b", "2", "c", "3")
+    assert r.hpexpire("h", 30, "a", "b") == [1, 1]
+    time.sleep(0.1)
+    assert r("HGET", "h", "a") is None
+    assert r("HEXISTS", "h", "b") == 0
+    assert r("HLEN", "h") == 1
+    assert r("HGETALL", "h") == [b"c", b"3"]
+    assert r("HSCAN", "h", 0) == [b"0", [b"c", b"3"]]
+    assert r("HRANDFIELD", "h", 5) == [b"c"]
+    assert r.httl("h", "a") == [-2]
+    r.hpexpire("h", 30, "c")
+    time.sleep(0.1)
+    assert r("EXISTS", "h") == 1  # nothing touched the hash yet
+    assert r("HLEN", "h") == 0
+    assert r("EXISTS", "h") == 0
+
+
+@redis74
+def test_active_expiry_deletes_fields_without_access(r):
+    r("HSET", "h", "a", "1")
+    r("HSET", "k", "a", "1", "b", "2")
+    r.hpexpire("h", 20, "a")
+    r.hpexpire("k", 20, "a")
+    assert wait_for(lambda: r("EXISTS", "h") == 0)
+    # The partly expired hash is still there, with only its persistent field.
+    assert r("HGETALL", "k") == [b"b", b"2"]
+
+
+@redis74
+def test_field_ttls_survive_copy_and_rename(r):
+    r("HSET", "h", "a", "1", "b", "2")
+    digest = r("DEBUG", "DIGEST-VALUE", "h")
+    r.hexpire("h", 100, "a")
+    assert r("DEBUG", "DIGEST-VALUE", "h") != digest
+    assert r("COPY", "h", "c") == 1
+    assert r.httl("c", "a", "b") == [100, -1]
+    assert r("RENAME", "h", "r") == b"OK"
+    assert r.httl("r", "a") == [100]
+    assert r("DEBUG", "DIGEST-VALUE", "r") == r("DEBUG", "DIGEST-VALUE", "c")

@@ -1,6 +1,8 @@
 // COMMAND DOCS for the hash commands (HSET, HGET, HGETALL, HINCRBY*, HRANDFIELD, HSCAN...): Redis 7.2's summaries,
 // complexities, history and argument trees, keyed by command name. CommandTable attaches them to the specs in
-// HashCommands.swift. (HSCAN's NOVALUES is Redis 7.4's and not in 7.2's docs, so it is not listed here.)
+// HashCommands.swift. (HSCAN's NOVALUES is Redis 7.4's and not in 7.2's docs, so it is not listed here.) The
+// hash-field expiration commands are Redis 7.4's; their entries are what Redis 7.4 answers, from its
+// src/commands/*.json.
 // SPDX-License-Identifier: BSD-3-Clause
 
 extension HashCommands {
@@ -144,5 +146,86 @@ extension HashCommands {
                 .pattern("pattern", token: "MATCH", optional: true),
                 .integer("count", token: "COUNT", optional: true),
             ]),
+        "hexpire": CommandDocs(
+            "Set expiry for hash field using relative time to expire (seconds)",
+            since: "7.4.0", complexity: "O(N) where N is the number of specified fields",
+            arguments: [
+                .key("key", spec: 0),
+                .integer("seconds"),
+                .oneOf("condition", optional: true, [
+                    .pureToken("NX"),
+                    .pureToken("XX"),
+                    .pureToken("GT"),
+                    .pureToken("LT"),
+                ]),
+                fieldsBlock,
+            ]),
+        "hpexpire": CommandDocs(
+            "Set expiry for hash field using relative time to expire (milliseconds)",
+            since: "7.4.0", complexity: "O(N) where N is the number of specified fields",
+            arguments: [
+                .key("key", spec: 0),
+                .integer("milliseconds"),
+                .oneOf("condition", optional: true, [
+                    .pureToken("NX"),
+                    .pureToken("XX"),
+                    .pureToken("GT"),
+                    .pureToken("LT"),
+                ]),
+                fieldsBlock,
+            ]),
+        "hexpireat": CommandDocs(
+            "Set expiry for hash field using an absolute Unix timestamp (seconds)",
+            since: "7.4.0", complexity: "O(N) where N is the number of specified fields",
+            arguments: [
+                .key("key", spec: 0),
+                .unixTime("unix-time-seconds"),
+                .oneOf("condition", optional: true, [
+                    .pureToken("NX"),
+                    .pureToken("XX"),
+                    .pureToken("GT"),
+                    .pureToken("LT"),
+                ]),
+                fieldsBlock,
+            ]),
+        "hpexpireat": CommandDocs(
+            "Set expiry for hash field using an absolute Unix timestamp (milliseconds)",
+            since: "7.4.0", complexity: "O(N) where N is the number of specified fields",
+            arguments: [
+                .key("key", spec: 0),
+                .unixTime("unix-time-milliseconds"),
+                .oneOf("condition", optional: true, [
+                    .pureToken("NX"),
+                    .pureToken("XX"),
+                    .pureToken("GT"),
+                    .pureToken("LT"),
+                ]),
+                fieldsBlock,
+            ]),
+        "httl": CommandDocs(
+            "Returns the TTL in seconds of a hash field.",
+            since: "7.4.0", complexity: "O(N) where N is the number of specified fields",
+            arguments: [.key("key", spec: 0), fieldsBlock]),
+        "hpttl": CommandDocs(
+            "Returns the TTL in milliseconds of a hash field.",
+            since: "7.4.0", complexity: "O(N) where N is the number of specified fields",
+            arguments: [.key("key", spec: 0), fieldsBlock]),
+        "hexpiretime": CommandDocs(
+            "Returns the expiration time of a hash field as a Unix timestamp, in seconds.",
+            since: "7.4.0", complexity: "O(N) where N is the number of specified fields",
+            arguments: [.key("key", spec: 0), fieldsBlock]),
+        "hpexpiretime": CommandDocs(
+            "Returns the expiration time of a hash field as a Unix timestamp, in msec.",
+            since: "7.4.0", complexity: "O(N) where N is the number of specified fields",
+            arguments: [.key("key", spec: 0), fieldsBlock]),
+        "hpersist": CommandDocs(
+            "Removes the expiration time for each specified field",
+            since: "7.4.0", complexity: "O(N) where N is the number of specified fields",
+            arguments: [.key("key", spec: 0), fieldsBlock]),
     ]
+
+    /// `FIELDS numfields field [field ...]`, the tail of every hash-field expiration command.
+    private static var fieldsBlock: ArgumentDoc {
+        .block("fields", token: "FIELDS", [.integer("numfields"), .string("field", multiple: true)])
+    }
 }

@@ -1,6 +1,8 @@
 // Hash commands (Redis's t_hash.c): fields and values of a HashValue, which keeps small hashes packed ("listpack")
 // and converts to a hashtable past hash-max-listpack-entries / -value, passed in from the configuration. A key never
-// holds an empty hash: the write that removes the last field deletes the key.
+// holds an empty hash: the write that removes the last field deletes the key. Fields can expire (Redis 7.4's HEXPIRE
+// family, HashCommands+FieldExpiry.swift): every lookup below first deletes the hash's due fields, so no command
+// sees an expired field, and a hash whose last field expired is deleted.
 // SPDX-License-Identifier: BSD-3-Clause
 import CinnabarRESP
 import CinnabarStorage
@@ -52,7 +54,7 @@ enum HashCommands {
         CommandSpec("hscan", arity: -3, flags: [.readonly], keys: [.key(1, "RO ACCESS")], acl: ["@hash"],
                     group: "hash", summary: "Iterates over fields and values of a hash.",
                     tips: ["nondeterministic_output"], handler: hscan),
-        ]
+        ] + fieldExpirySpecs()
     }
 
     // MARK: - Lookup
@@ -61,7 +63,9 @@ enum HashCommands {
     static func readHash(_ c: CommandContext, _ key: UnsafeRawBufferPointer) throws(CommandError) -> HashValue? {
         guard let v = c.db.get(key, options: c.readOptions) else { return nil }
         guard v.type == .hash else { throw .wrongType }
-        return unsafeDowncast(v.collection, to: HashValue.self)
+        let hash = unsafeDowncast(v.collection, to: HashValue.self)
+        if hash.hasFieldDeadlines && !expireDueFields(c, key, hash) { return nil }
+        return hash
     }
 
     /// The hash at `key` for a write (no hit/miss statistics): nil when missing, WRONGTYPE for another type.
@@ -69,7 +73,9 @@ enum HashCommands {
         guard let i = c.db.find(key, options: [.noStats]) else { return nil }
         let v = c.db.keys.entry(i).pointee.value.value
         guard v.type == .hash else { throw .wrongType }
-        return unsafeDowncast(v.collection, to: HashValue.self)
+        let hash = unsafeDowncast(v.collection, to: HashValue.self)
+        if hash.hasFieldDeadlines && !expireDueFields(c, key, hash) { return nil }
+        return hash
     }
 
     /// Stores a new hash at `key` (which a write lookup just found missing); `add` signals the modification.
@@ -155,7 +161,8 @@ enum HashCommands {
         let (result, overflow) = current.addingReportingOverflow(increment)
         if overflow { throw .overflow }
         let hash = existing ?? HashValue()
-        withDecimalBytes(result) { _ = hash.set(field, $0, limits: c.server.config.hashLimits) }
+        // HINCRBY keeps the field's deadline (Redis 7.4's HASH_SET_KEEP_TTL); HSET clears it.
+        withDecimalBytes(result) { _ = hash.set(field, $0, limits: c.server.config.hashLimits, keepTTL: true) }
         if existing == nil { addHash(c, key, hash) } else { c.db.modified(key) }
         c.integer(Int(result))
     }
@@ -178,7 +185,7 @@ enum HashCommands {
         if result.isNaN || result.isInfinite { throw .err("increment would produce NaN or Infinity") }
         let text = formatLongDouble(result, humanFriendly: true)
         let hash = existing ?? HashValue()
-        text.withUnsafeBytes { _ = hash.set(field, $0, limits: c.server.config.hashLimits) }
+        text.withUnsafeBytes { _ = hash.set(field, $0, limits: c.server.config.hashLimits, keepTTL: true) }
         if existing == nil { addHash(c, key, hash) } else { c.db.modified(key) }
         c.bulk(text)
     }
