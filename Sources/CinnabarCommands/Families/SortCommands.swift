@@ -206,7 +206,7 @@ enum SortCommands {
             }
         }
 
-        let range = end >= start ? start...end : 1...0
+        let range = end >= start ? start..<(end + 1) : 0..<0
         let outputLength = (gets.isEmpty ? 1 : gets.count) * range.count
         guard let storeKey else {
             c.array(outputLength)
