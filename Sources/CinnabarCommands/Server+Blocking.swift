@@ -71,6 +71,8 @@ extension Server {
             }
             queue.clients.append(client)
         }
+        // A waiter that blocks again while being served keeps its original deadline (CLIENT_REPROCESSING_COMMAND).
+        let deadline = reblockDeadline ?? deadline
         client.blockedState = BlockedState(type: type, keys: keys, database: db, deadline: deadline,
                                            args: c.args.owned(), spec: c.spec)
         blockedClients[client.id] = client
@@ -137,12 +139,14 @@ extension Server {
         let waiting = unsafeDowncast(q, to: BlockedQueue.self).clients
         for client in waiting {
             guard let blocked = client.blockedState, blocked.database === db else { continue }
+            keyspace.updateTime()
             let value = key.withUnsafeBytes { db.get($0, options: [.noTouch, .noStats, .noExpire]) }
             guard let value else { return }
             guard blocked.type.matches(value.type) else { continue }
             unblock(client)
-            keyspace.updateTime()
+            reblockDeadline = blocked.deadline
             execute(blocked.args, client: client)
+            reblockDeadline = nil
             if client.blockedState == nil { client.onUnblocked?() }
         }
     }

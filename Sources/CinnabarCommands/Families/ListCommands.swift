@@ -295,6 +295,8 @@ enum ListCommands {
             pushOne(c, destinationKey, destination, e, at: to)
             c.bulk(e)
         }
+        // Redis counts a move as one change (the pop), not two.
+        c.keyspace.dirty &-= 1
         removed(c, sourceKey, source, count: 1)
     }
 
