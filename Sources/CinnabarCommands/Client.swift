@@ -34,6 +34,12 @@ public final class Client {
     public var isPausedByServer = false
     /// Blocked on keys by BLPOP, BZPOPMIN... (see Server+Blocking); nil otherwise.
     public internal(set) var blockedState: BlockedState?
+    /// Inside MULTI: the queued commands.
+    public internal(set) var multiState: MultiState?
+    /// WATCHed keys, each with whether it was already logically expired when watched.
+    var watchedKeys: [(key: WatchedKey, expired: Bool)] = []
+    /// A watched key was written: the next EXEC fails.
+    var watchTouched = false
     /// MULTI/EXEC and scripts: blocking commands answer as if they timed out instead of blocking.
     public var denyBlocking = false
     /// Set by the transport: the client was unblocked (served, timed out, CLIENT UNBLOCK); write its reply and
@@ -73,6 +79,8 @@ public final class Client {
         var f = ""
         if isMonitor { f += "O" }
         if isBlocked { f += "b" }
+        if watchTouched { f += "d" }
+        if multiState != nil { f += "x" }
         if closeAfterReply { f += "c" }
         if noEvict { f += "e" }
         if noTouch { f += "T" }

@@ -201,6 +201,10 @@ public final class CommandSpec {
             subcommands: subcommands, handler: { _ throws(CommandError) in })
     }
 
+    /// Runs rather than being queued inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).
+    public private(set) lazy var runsInsideMulti: Bool =
+        parent == nil && ["exec", "discard", "multi", "watch", "quit", "reset"].contains(name)
+
     /// `config|get` for subcommands, `get` for commands (computed once: the dispatcher records it per call).
     public private(set) lazy var fullName: String = parent.map { "\($0.name)|\(name)" } ?? name
 

@@ -67,12 +67,29 @@ extension Server {
             reject(.noAuth, client: client)
             return .done
         }
+        if let multi = client.multiState, !spec.runsInsideMulti {
+            if spec.flags.contains(.noMulti) {
+                reject(.err("Command not allowed inside a transaction"), client: client)
+                return .done
+            }
+            // Queued, not run: EXEC runs it (queueMultiCommand).
+            multi.commands.append((spec, args.owned()))
+            client.out.writeRESPSimpleString("QUEUED")
+            return .done
+        }
         if pause.kind != .none && isPaused(spec, client: client) {
             client.isPausedByServer = true
             return .postponed
         }
         if client.isPausedByServer { client.isPausedByServer = false }
+        return invoke(spec, args, client: client)
+    }
 
+    /// Runs a checked command: the handler, the error reply, commandstats, slow log, MONITOR and latency (Redis's
+    /// call()). EXEC calls it for each queued command.
+    @inline(__always)
+    @discardableResult
+    func invoke(_ spec: CommandSpec, _ args: Arguments, client: Client) -> ExecutionResult {
         client.lastCommandSpec = spec
         let context = CommandContext(server: self, client: client, args: args, spec: spec)
         let start = CommandTimer.now()
@@ -111,6 +128,8 @@ extension Server {
     }
 
     private func reject(_ error: CommandError, client: Client) {
+        // A command refused while queueing makes the transaction fail at EXEC (flagTransaction).
+        client.multiState?.rejected = true
         replyError(error, client: client)
     }
 

@@ -53,6 +53,10 @@ public final class Server {
     /// The earliest deadline among blocked clients (a lower bound; Int64.max when none).
     var nextBlockedDeadline = Int64.max
     var servingBlockedClients = false
+    /// While a waiter's command runs again: its original deadline, kept if it blocks again.
+    var reblockDeadline: Int64?
+    /// Clients watching each key (WATCH).
+    var watchers: [WatchedKey: [Client]] = [:]
     /// Set by the transport: stops the server (SHUTDOWN). Returns an error text if it refuses.
     public var shutdownHandler: ((_ save: Bool?, _ force: Bool) -> String?)?
     /// Path of the config file the server was started with (CONFIG REWRITE), if any.
@@ -109,6 +113,7 @@ public final class Server {
             + DebugCommands.makeSpecs() + IntrospectionCommands.makeSpecs()
             + HashCommands.makeSpecs() + SetCommands.makeSpecs()
             + SortedSetCommands.makeSpecs() + ListCommands.makeSpecs() + SortCommands.makeSpecs()
+            + TransactionCommands.makeSpecs()
     }
 
     // MARK: - Clients
@@ -157,6 +162,7 @@ public final class Server {
 
     public func disconnect(_ client: Client) {
         if client.blockedState != nil { unblock(client) }
+        if !client.watchedKeys.isEmpty { unwatchAll(client) }
         clients[client.id] = nil
         if client.isMonitor { monitors.removeAll { $0 === client } }
     }

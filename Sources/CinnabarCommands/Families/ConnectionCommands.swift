@@ -39,6 +39,8 @@ enum ConnectionCommands {
 
     static func reset(_ c: CommandContext) throws(CommandError) {
         let client = c.client
+        client.multiState = nil
+        c.server.unwatchAll(client)
         client.database = c.keyspace.databases[0]
         client.protocolVersion = 2
         client.name = []

@@ -85,6 +85,9 @@ enum ServerCommands {
         let n = Int64(c.keyspace.databases.count)
         guard a >= 0 && a < n && b >= 0 && b < n else { throw .invalidDB }
         if a != b {
+            let (x, y) = (c.keyspace.databases[Int(a)], c.keyspace.databases[Int(b)])
+            c.server.touchAllWatchedKeys(emptied: x, replacedWith: y)
+            c.server.touchAllWatchedKeys(emptied: y, replacedWith: x)
             c.keyspace.swap(Int(a), Int(b))
             c.keyspace.dirty += 1
         }
@@ -115,6 +118,7 @@ enum ServerCommands {
 extension Server {
     /// Empties a database (FLUSHDB, FLUSHALL), counting every key as a change.
     func flush(database db: Database) {
+        touchAllWatchedKeys(emptied: db, replacedWith: nil)
         keyspace.dirty += db.count
         db.removeAll()
     }
