@@ -24,8 +24,6 @@ Markers (see pytest.ini)
   redis72            skipped automatically when INFO reports redis_version 7.0.*
   redis74            Redis 7.4 behaviour Cinnabar has (hash-field expiration):
                      skipped on a Redis older than 7.4; runs on Cinnabar
-  needs_lists        creates a list with LPUSH; deselect with
-                     -m "not needs_lists"
 """
 
 import os

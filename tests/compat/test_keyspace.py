@@ -72,7 +72,6 @@ def test_type_wire_is_status(raw):
     assert raw(b"TYPE nokey-type\r\n") == b"+none\r\n"
 
 
-@pytest.mark.needs_lists
 def test_type_collections(r):
     r("LPUSH", "l", "x")
     r("HSET", "h", "f", "v")
@@ -248,7 +247,6 @@ def test_scan_type_string(r):
     assert sorted(seen) == [b"a", b"b", b"c"]
 
 
-@pytest.mark.needs_lists
 def test_scan_type_filters_collections(r):
     r("MSET", "a", "1", "b", "2")
     r("LPUSH", "l", "x")

@@ -585,7 +585,6 @@ def test_lcs_errors(lcskeys, err):
     assert err(lcskeys, "LCS", "key1", "key2", "MINMATCHLEN") == SYNTAX
 
 
-@pytest.mark.needs_lists
 def test_lcs_wrong_type(r, err):
     r("SET", "a", "abc")
     r("LPUSH", "l", "x")
@@ -756,7 +755,6 @@ def test_bitop_errors(r, err):
 # WRONGTYPE
 # --------------------------------------------------------------------------
 
-@pytest.mark.needs_lists
 @pytest.mark.parametrize("args", [
     ["GET", "l"], ["GETEX", "l"], ["GETDEL", "l"], ["GETSET", "l", "x"],
     ["SET", "l", "x", "GET"], ["APPEND", "l", "x"], ["STRLEN", "l"],
@@ -772,21 +770,18 @@ def test_wrongtype(r, err, args):
     assert r("TYPE", "l") == b"list"
 
 
-@pytest.mark.needs_lists
 def test_wrongtype_wire(r, raw):
     r("HSET", "h", "f", "v")
     assert raw(b"GET h\r\n") == \
         b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
 
 
-@pytest.mark.needs_lists
 def test_mget_nil_for_wrong_type(r):
     r("SET", "a", "1")
     r("LPUSH", "l", "x")
     assert r("MGET", "a", "l") == [b"1", None]
 
 
-@pytest.mark.needs_lists
 def test_set_overwrites_other_type(r):
     r("LPUSH", "l", "x")
     assert r("SET", "l", "v") == b"OK"
