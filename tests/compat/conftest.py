@@ -24,6 +24,10 @@ Markers (see pytest.ini)
   redis72            skipped automatically when INFO reports redis_version 7.0.*
   redis74            Redis 7.4 behaviour Cinnabar has (hash-field expiration):
                      skipped on a Redis older than 7.4; runs on Cinnabar
+  cinnabar_xfail(reason)
+                     a known Cinnabar difference from Redis: on Cinnabar the
+                     test is xfail(strict=True) with reason "cinnabar: ...";
+                     on Redis it runs normally (and must pass)
 """
 
 import os
@@ -189,6 +193,10 @@ def _version_gate(request, server):
         if not server.is_cinnabar and server.version_tuple < (7, 4, 0):
             pytest.skip("Redis 7.4 behaviour; server reports redis_version %s"
                         % server.version)
+    known = request.node.get_closest_marker("cinnabar_xfail")
+    if known is not None and server.is_cinnabar:
+        request.node.add_marker(pytest.mark.xfail(
+            reason="cinnabar: " + known.args[0], strict=True))
 
 
 # --------------------------------------------------------------------------
