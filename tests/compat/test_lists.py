@@ -4,7 +4,9 @@ RESP3 wire forms and error texts, the listpack / quicklist encodings and the
 conversions both ways (list-max-listpack-size), WRONGTYPE; and the blocking
 commands BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP BZPOPMIN BZPOPMAX BZMPOP with
 several real connections: FIFO order among waiters, several keys, timeouts,
-CLIENT UNBLOCK, a client that disconnects while blocked. Every wait is < 1 s."""
+CLIENT UNBLOCK, a client that disconnects while blocked. Every wait is < 1 s.
+Lists encoded as listpack (and the timeout error texts) are new in 7.2: those
+tests are marked redis72."""
 
 import threading
 import time
@@ -246,6 +248,7 @@ def test_wrongtype(r, err):
 # encodings
 # --------------------------------------------------------------------------
 
+@pytest.mark.redis72
 def test_encoding_listpack_quicklist_and_back(r, listpack_size):
     listpack_size(4)
     r("RPUSH", "l", "a", "b", "c", "d")
@@ -259,6 +262,7 @@ def test_encoding_listpack_quicklist_and_back(r, listpack_size):
     assert r("LRANGE", "l", 0, -1) == [b"a", b"b"]
 
 
+@pytest.mark.redis72
 def test_encoding_large_value(r):
     r("RPUSH", "l", "a")
     assert r("OBJECT", "ENCODING", "l") == b"listpack"
@@ -294,6 +298,7 @@ def test_blpop_timeout_wire(raw):
     assert wire(raw, "BZMPOP", "0.05", 1, "a", "MIN") == b"*-1\r\n"
 
 
+@pytest.mark.redis72
 def test_timeout_errors(r, err):
     assert err(r, "BLPOP", "a", "x") == TIMEOUT_FLOAT
     assert err(r, "BLPOP", "a", -1) == TIMEOUT_NEG
@@ -490,6 +495,7 @@ def test_rpoplpush_wrongtype_destination_keeps_source(r, err):
     assert r("LRANGE", "src", 0, -1) == [b"a"]
 
 
+@pytest.mark.redis72
 def test_encoding_ltrim_and_lset_conversions(r, listpack_size):
     listpack_size(4)
     r("RPUSH", "l", *"abcdefgh")
@@ -501,6 +507,7 @@ def test_encoding_ltrim_and_lset_conversions(r, listpack_size):
     assert r("OBJECT", "ENCODING", "l") == b"quicklist"
 
 
+@pytest.mark.redis72
 @pytest.mark.cinnabar_xfail("with a count limit (list-max-listpack-size 4) LSET of a "
                             "9000-byte value converts a 2-element listpack to quicklist; "
                             "Redis 7.2 keeps it listpack (RPUSH of the same value does convert)")
@@ -515,6 +522,7 @@ def test_encoding_lset_large_value_with_count_limit(r, listpack_size):
     assert r("OBJECT", "ENCODING", "l") == b"quicklist"
 
 
+@pytest.mark.redis72
 def test_encoding_by_size_limit(r, listpack_size):
     listpack_size(-1)  # 4 KB per node
     r("RPUSH", "l", "x" * 3000)
@@ -523,6 +531,7 @@ def test_encoding_by_size_limit(r, listpack_size):
     assert r("OBJECT", "ENCODING", "l") == b"quicklist"
 
 
+@pytest.mark.redis72
 def test_blocking_timeout_zero_and_large(r, err, raw_conn):
     assert err(r, "BLPOP", "a", "1e20") == "ERR timeout is out of range"
     c = block(raw_conn, r, "BLPOP", "a", "0.0")
