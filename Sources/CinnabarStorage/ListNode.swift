@@ -154,7 +154,8 @@ struct ListNode {
 
     /// Makes sure there are at least `front` free bytes before the entries and `back` after them. Returns the
     /// (possibly moved) node. Growth leaves half again the needed size, on the side being filled.
-    func reserve(front: Int, back: Int) -> ListNode {
+    /// `limit` caps the growth (a quicklist node never holds more than its size limit, so room past it is waste).
+    func reserve(front: Int, back: Int, limit: Int = Int.max) -> ListNode {
         let cap = capacity
         if start >= front && cap - end >= back { return self }
         let u = used
@@ -168,7 +169,7 @@ struct ListNode {
             end = newStart + u
             return self
         }
-        let wanted = needed <= 64 ? needed : needed + needed / 2
+        let wanted = needed <= 64 ? needed : min(needed + needed / 2, max(needed, limit))
         let node = ListNode.make(capacity: wanted)
         let spare = node.capacity - needed
         let newStart = front + (front > 0 ? (back > 0 ? spare / 2 : spare) : 0)

@@ -13,8 +13,8 @@ public struct ListLimits: Sendable {
     /// quicklistNodeLimit: (size limit, count limit); one of them is unbounded.
     var limits: (size: Int, count: Int) {
         if fill >= 0 { return (Int.max, fill == 0 ? 1 : fill) }
-        let levels = [4096, 8192, 16384, 32768, 65536]
-        return (levels[min(-fill - 1, levels.count - 1)], Int.max)
+        // optimization_level: 4, 8, 16, 32 or 64 KB for -1...-5 (and beyond).
+        return (4096 << min(-fill - 1, 4), Int.max)
     }
 
     /// quicklistNodeExceedsLimit.
@@ -35,6 +35,9 @@ public final class ListValue: EncodedCollection, DigestibleValue {
     var nodes: ContiguousArray<ListNode>
     public private(set) var count = 0
     public private(set) var isQuicklist = false
+
+    /// A quicklist's new end node starts with room for a run of pushes rather than growing from one entry.
+    static var newNodeCapacity: Int { 1024 - ListNode.headerSize - 8 }
 
     /// An empty list (a key never holds one: the caller pushes right away).
     public init() {
@@ -91,6 +94,14 @@ public final class ListValue: EncodedCollection, DigestibleValue {
         isQuicklist = false
     }
 
+    /// The most entry bytes a quicklist node holds under a size limit (no cap for a listpack or a count limit).
+    @inline(__always)
+    private func nodeBytesLimit(_ limits: ListLimits) -> Int {
+        guard isQuicklist else { return Int.max }
+        let size = limits.limits.size
+        return size == Int.max ? Int.max : size - ListNode.listpackOverhead
+    }
+
     /// Whether a quicklist node can take one more element of `n` bytes (_quicklistNodeAllowInsert).
     @inline(__always)
     private func nodeAllows(_ node: ListNode, _ n: Int, _ limits: ListLimits) -> Bool {
@@ -104,18 +115,18 @@ public final class ListValue: EncodedCollection, DigestibleValue {
         let size = ListNode.entrySize(s.count)
         if end == .head {
             if isQuicklist && nodes[0].count > 0 && !nodeAllows(nodes[0], s.count, limits) {
-                nodes.insert(ListNode.make(capacity: size, atFront: true), at: 0)
+                nodes.insert(ListNode.make(capacity: max(size, ListValue.newNodeCapacity), atFront: true), at: 0)
             }
-            let node = nodes[0].reserve(front: size, back: 0)
+            let node = nodes[0].reserve(front: size, back: 0, limit: nodeBytesLimit(limits))
             nodes[0] = node
             node.pushFront(s)
         } else {
             let last = nodes.count - 1
             if isQuicklist && nodes[last].count > 0 && !nodeAllows(nodes[last], s.count, limits) {
-                nodes.append(ListNode.make(capacity: size))
+                nodes.append(ListNode.make(capacity: max(size, ListValue.newNodeCapacity)))
             }
             let i = nodes.count - 1
-            let node = nodes[i].reserve(front: 0, back: size)
+            let node = nodes[i].reserve(front: 0, back: size, limit: nodeBytesLimit(limits))
             nodes[i] = node
             node.pushBack(s)
         }
@@ -295,7 +306,7 @@ public final class ListValue: EncodedCollection, DigestibleValue {
     // MARK: - Edits at a position
 
     /// LSET: replaces the element at `index` (in range). Call ``prepareForAdding`` with the new element first.
-    public func replace(at index: Int, with s: UnsafeRawBufferPointer, limits: ListLimits) {
+    public func replace(at index: Int, with s: UnsafeRawBufferPointer) {
         let p = position(index)
         var n = nodes[p.node]
         let old = n.entry(at: p.offset)
@@ -311,7 +322,7 @@ public final class ListValue: EncodedCollection, DigestibleValue {
         (n.data + o + newSize).copyMemory(from: n.data + o + oldSize, byteCount: tail)
         n.end += newSize - oldSize
         _ = ListNode.write(s, at: n.data + o)
-        if isQuicklist { splitIfNeeded(p.node, limits) }
+        // Like quicklistReplaceEntry, the node takes the new element in place even past the limit.
     }
 
     /// LINSERT: inserts `s` before (or after) the element at `p`. Call ``prepareForAdding`` first.

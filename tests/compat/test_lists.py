@@ -119,9 +119,6 @@ def test_pop_count_errors(r, err):
     assert err(r, "LPUSH", "l") == "ERR wrong number of arguments for 'lpush' command"
 
 
-@pytest.mark.cinnabar_xfail("a non-integer pop count answers "
-                            "'ERR value is not an integer or out of range', Redis "
-                            "'ERR value is out of range, must be positive'")
 def test_pop_count_not_integer(r, err):
     r("RPUSH", "l", "a")
     assert err(r, "RPOP", "l", "x") == POSITIVE
@@ -508,9 +505,6 @@ def test_encoding_ltrim_and_lset_conversions(r, listpack_size):
 
 
 @pytest.mark.redis72
-@pytest.mark.cinnabar_xfail("with a count limit (list-max-listpack-size 4) LSET of a "
-                            "9000-byte value converts a 2-element listpack to quicklist; "
-                            "Redis 7.2 keeps it listpack (RPUSH of the same value does convert)")
 def test_encoding_lset_large_value_with_count_limit(r, listpack_size):
     listpack_size(4)
     r("RPUSH", "l", "a", "b")

@@ -172,8 +172,8 @@ enum ListCommands {
         if c.args.count > 3 { throw .wrongArity(c.spec.fullName) }
         var count = -1
         if c.args.count == 3 {
-            guard let n = parseInt64(c.args[2]) else { throw .notInteger }
-            guard n >= 0 else { throw .mustBePositive }
+            // getPositiveLongFromObjectOrReply: one error for anything but a non-negative integer.
+            guard let n = parseInt64(c.args[2]), n >= 0 else { throw .mustBePositive }
             count = Int(n)
         }
         let key = c.args[1]
@@ -432,7 +432,7 @@ enum ListCommands {
         let limits = c.server.config.listLimits
         list.prepareForAdding(bytes: element.count, count: 1, limits: limits)
         guard let i = resolve(index, count: list.count) else { throw .outOfRange }
-        list.replace(at: i, with: element, limits: limits)
+        list.replace(at: i, with: element)
         list.shrunk(limits: limits)
         c.db.modified(key)
         c.ok()
