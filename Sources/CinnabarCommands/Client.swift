@@ -40,6 +40,22 @@ public final class Client {
     var watchedKeys: [(key: WatchedKey, expired: Bool)] = []
     /// A watched key was written: the next EXEC fails.
     var watchTouched = false
+    /// Pub/Sub subscriptions (PubSubCommands).
+    var pubsubChannels = Subscriptions()
+    var pubsubPatterns = Subscriptions()
+    var pubsubShardChannels = Subscriptions()
+    /// Subscribed to anything: in RESP2 only the Pub/Sub commands, PING, QUIT and RESET may run.
+    public var isSubscribed: Bool { pubsubChannels.count + pubsubPatterns.count + pubsubShardChannels.count > 0 }
+    /// Pub/Sub notifications held back until the command's reply is written: those written while replies are
+    /// suppressed (CLIENT REPLY OFF/SKIP; like Redis's CLIENT_PUSHING they are delivered anyway) and a client's
+    /// own messages published inside EXEC.
+    var deferredPushes: ByteBuffer?
+    /// Running EXEC's queue.
+    var executingTransaction = false
+    /// Reply bytes the transport holds but has not written yet (output-buffer limits, CLIENT LIST omem).
+    public var unsentBytes = 0
+    /// When the output passed the soft limit (Unix ms), 0 while under it.
+    var softLimitSince: Int64 = 0
     /// MULTI/EXEC and scripts: blocking commands answer as if they timed out instead of blocking.
     public var denyBlocking = false
     /// Set by the transport: the client was unblocked (served, timed out, CLIENT UNBLOCK); write its reply and
@@ -78,6 +94,7 @@ public final class Client {
     var flagString: String {
         var f = ""
         if isMonitor { f += "O" }
+        if isSubscribed { f += "P" }
         if isBlocked { f += "b" }
         if watchTouched { f += "d" }
         if multiState != nil { f += "x" }

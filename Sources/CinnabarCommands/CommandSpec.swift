@@ -205,6 +205,11 @@ public final class CommandSpec {
     public private(set) lazy var runsInsideMulti: Bool =
         parent == nil && ["exec", "discard", "multi", "watch", "quit", "reset"].contains(name)
 
+    /// May run on a subscribed RESP2 connection.
+    public private(set) lazy var allowedWhileSubscribed: Bool = parent == nil && [
+        "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "quit", "reset",
+    ].contains(name)
+
     /// `config|get` for subcommands, `get` for commands (computed once: the dispatcher records it per call).
     public private(set) lazy var fullName: String = parent.map { "\($0.name)|\(name)" } ?? name
 

@@ -85,6 +85,10 @@ public final class Configuration {
     public private(set) var hashLimits = HashLimits()
     public private(set) var setLimits = SetLimits()
     public private(set) var zsetLimits = ZSetLimits()
+    /// notify-keyspace-events.
+    public private(set) var notifyFlags: NotifyFlags = []
+    /// client-output-buffer-limit per client class.
+    public private(set) var outputBufferLimits = OutputBufferLimits()
     /// list-max-listpack-size as the list type takes it.
     public private(set) var listLimits = ListLimits()
 
@@ -227,6 +231,10 @@ public final class Configuration {
         case "set-max-listpack-entries": setLimits.maxListpackEntries = Int(v) ?? 128
         case "set-max-listpack-value": setLimits.maxListpackValue = Int(v) ?? 64
         case "list-max-listpack-size": listLimits.fill = Int(v) ?? -2
+        case "client-output-buffer-limit": outputBufferLimits = OutputBufferLimits(v)
+        case "notify-keyspace-events":
+            notifyFlags = NotifyFlags(parsing: v) ?? []
+            values[name] = notifyFlags.text
         case "zset-max-listpack-entries": zsetLimits.maxListpackEntries = Int(v) ?? 128
         case "zset-max-listpack-value": zsetLimits.maxListpackValue = Int(v) ?? 64
         default: break
@@ -256,5 +264,39 @@ public final class Configuration {
 extension String {
     func replacingOccurrences(_ a: String, _ b: String) -> String {
         split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+    }
+}
+
+/// One class's client-output-buffer-limit: hard and soft limits in bytes (0: none), and the soft limit's seconds.
+public struct OutputBufferLimit: Sendable {
+    public var hard = 0
+    public var soft = 0
+    public var seconds = 0
+}
+
+/// client-output-buffer-limit for the normal, replica and pubsub classes.
+public struct OutputBufferLimits: Sendable {
+    public var normal = OutputBufferLimit()
+    public var replica = OutputBufferLimit(hard: 268_435_456, soft: 67_108_864, seconds: 60)
+    public var pubsub = OutputBufferLimit(hard: 33_554_432, soft: 8_388_608, seconds: 60)
+
+    public init() {}
+
+    /// Parses the directive's value (validated before): `class hard soft seconds` groups.
+    init(_ text: String) {
+        let words = text.split(separator: " ").map(String.init)
+        var i = 0
+        while i + 3 < words.count {
+            let limit = OutputBufferLimit(hard: Configuration.parseMemory(words[i + 1]) ?? 0,
+                                          soft: Configuration.parseMemory(words[i + 2]) ?? 0,
+                                          seconds: Int(words[i + 3]) ?? 0)
+            switch words[i].lowercased() {
+            case "normal": normal = limit
+            case "slave", "replica": replica = limit
+            case "pubsub": pubsub = limit
+            default: break
+            }
+            i += 4
+        }
     }
 }

@@ -25,15 +25,26 @@ extension Server {
         let replyStart = client.out.writerIndex
         let result = dispatch(args, client: client)
         if keyspace.state.hasReadyKeys { serveClientsBlockedOnKeys() }
-        if before == .on && client.replyMode == .on { return result }
+        if before == .on && client.replyMode == .on {
+            if client.deferredPushes != nil { appendDeferredPushes(client) }
+            return result
+        }
         // CLIENT REPLY OFF / SKIP: the reply of a suppressed command, error or not, is discarded. As in Redis,
         // SKIP set by one command applies to the next one, and REPLY ON's own +OK is sent.
         let after = client.replyMode
         let skipped = before == .skipThis && after == .skipThis
         if after == .off || skipped { client.out.moveWriterIndex(to: replyStart) }
+        if client.deferredPushes != nil { appendDeferredPushes(client) }
         if skipped { client.replyMode = .on }
         if after == .skipNext { client.replyMode = .skipThis }
         return result
+    }
+
+    /// Pushes held back during the command (CLIENT REPLY OFF, a client's own messages inside EXEC) follow its reply.
+    private func appendDeferredPushes(_ client: Client) {
+        guard var pushes = client.deferredPushes else { return }
+        client.out.writeBuffer(&pushes)
+        client.deferredPushes = nil
     }
 
     private func dispatch(_ args: Arguments, client: Client) -> ExecutionResult {
@@ -65,6 +76,10 @@ extension Server {
         if !client.authenticated && !spec.flags.contains(.noAuth) {
             spec.rejectedCalls += 1
             reject(.noAuth, client: client)
+            return .done
+        }
+        if client.isSubscribed && !client.resp3 && !spec.allowedWhileSubscribed {
+            reject(.err("Can't execute '\(spec.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"), client: client)
             return .done
         }
         if let multi = client.multiState, !spec.runsInsideMulti {

@@ -17,6 +17,7 @@ public struct ServerStats: Sendable {
     public var unexpectedErrorReplies = 0
     public var errorCounts: [String: Int] = [:]
     public var clientQueryBufferLimitDisconnections = 0
+    public var clientOutputBufferLimitDisconnections = 0
     public init() {}
 }
 
@@ -55,6 +56,10 @@ public final class Server {
     var servingBlockedClients = false
     /// While a waiter's command runs again: its original deadline, kept if it blocks again.
     var reblockDeadline: Int64?
+    /// Pub/Sub subscribers by channel, pattern and shard channel, in subscription order.
+    public internal(set) var pubsubChannels: [Bytes: [Client]] = [:]
+    public internal(set) var pubsubPatterns: [Bytes: [Client]] = [:]
+    public internal(set) var pubsubShardChannels: [Bytes: [Client]] = [:]
     /// Clients watching each key (WATCH).
     var watchers: [WatchedKey: [Client]] = [:]
     /// Set by the transport: stops the server (SHUTDOWN). Returns an error text if it refuses.
@@ -96,6 +101,7 @@ public final class Server {
         self.startTimeMicros = unixTimeMicroseconds()
         self.lastSaveTime = unixTimeMicroseconds() / 1_000_000
         applyEvictionSettings()
+        updateKeyspaceHooks()
         _ = CommandTimer.ticksPerMicrosecond  // calibrate at startup, not on the first command
     }
 
@@ -113,7 +119,7 @@ public final class Server {
             + DebugCommands.makeSpecs() + IntrospectionCommands.makeSpecs()
             + HashCommands.makeSpecs() + SetCommands.makeSpecs()
             + SortedSetCommands.makeSpecs() + ListCommands.makeSpecs() + SortCommands.makeSpecs()
-            + TransactionCommands.makeSpecs()
+            + TransactionCommands.makeSpecs() + PubSubCommands.makeSpecs()
     }
 
     // MARK: - Clients
@@ -163,6 +169,7 @@ public final class Server {
     public func disconnect(_ client: Client) {
         if client.blockedState != nil { unblock(client) }
         if !client.watchedKeys.isEmpty { unwatchAll(client) }
+        if client.isSubscribed { unsubscribeAll(client) }
         clients[client.id] = nil
         if client.isMonitor { monitors.removeAll { $0 === client } }
     }

@@ -110,6 +110,7 @@ final class EpollConnection {
         if unsent != nil {
             unsent!.writeBuffer(&client.out)
             client.out.clear()
+            client.unsentBytes = unsent!.readableBytes
             return
         }
         var failure: Int32 = 0
@@ -129,6 +130,7 @@ final class EpollConnection {
         client.out.moveReaderIndex(forwardBy: max(written, 0))
         // Keep the remainder and give the client a fresh buffer rather than copying the remainder.
         unsent = client.out
+        client.unsentBytes = client.out.readableBytes
         client.out = transport.allocator.buffer(capacity: 16 * 1024)
         transport.modify(fd, token: token, events: closeWhenDrained ? EPOLLOUT.rawValue : EPOLLIN.rawValue | EPOLLOUT.rawValue)
     }
@@ -147,6 +149,7 @@ final class EpollConnection {
             return
         }
         remainder.moveReaderIndex(forwardBy: written)
+        client.unsentBytes = remainder.readableBytes
         if remainder.readableBytes > 0 {
             unsent = remainder
             return

@@ -29,6 +29,13 @@ enum ConnectionCommands {
 
     static func ping(_ c: CommandContext) throws(CommandError) {
         if c.args.count > 2 { throw .wrongArity(c.spec.fullName) }
+        if c.client.isSubscribed && !c.resp3 {
+            // A subscribed RESP2 connection gets PING's answer in the shape of a message.
+            c.array(2)
+            c.bulk("pong")
+            if c.args.count == 1 { c.bulk("") } else { c.bulk(c.args[1]) }
+            return
+        }
         if c.args.count == 1 { c.simple("PONG") } else { c.bulk(c.args[1]) }
     }
 
@@ -41,6 +48,7 @@ enum ConnectionCommands {
         let client = c.client
         client.multiState = nil
         c.server.unwatchAll(client)
+        c.server.unsubscribeAll(client)
         client.database = c.keyspace.databases[0]
         client.protocolVersion = 2
         client.name = []

@@ -77,7 +77,11 @@ enum TransactionCommands {
         c.array(state.commands.count)
         let denied = client.denyBlocking
         client.denyBlocking = true
-        defer { client.denyBlocking = denied }
+        client.executingTransaction = true
+        defer {
+            client.denyBlocking = denied
+            client.executingTransaction = false
+        }
         for (spec, args) in state.commands {
             server.invoke(spec, args, client: client)
         }
@@ -93,12 +97,14 @@ extension Server {
         let w = WatchedKey(database: db.id, key: Bytes(key))
         if client.watchedKeys.contains(where: { $0.key == w }) { return }
         client.watchedKeys.append((w, db.isExpired(key)))
+        let first = watchers.isEmpty
         watchers[w, default: []].append(client)
-        installWatchHooks()
+        if first { updateKeyspaceHooks() }
     }
 
     /// Forgets all of a client's watched keys and its "touched" mark.
     public func unwatchAll(_ client: Client) {
+        let hadWatchers = !watchers.isEmpty
         for (w, _) in client.watchedKeys {
             guard var list = watchers[w] else { continue }
             list.removeAll { $0 === client }
@@ -106,7 +112,7 @@ extension Server {
         }
         client.watchedKeys.removeAll()
         client.watchTouched = false
-        if watchers.isEmpty { removeWatchHooks() }
+        if watchers.isEmpty && hadWatchers { updateKeyspaceHooks() }
     }
 
     /// touchWatchedKey: a write to `key` aborts the transactions watching it.
@@ -162,15 +168,4 @@ extension Server {
         return false
     }
 
-    /// The keyspace hooks exist only while some key is watched, so that writes cost nothing otherwise.
-    private func installWatchHooks() {
-        guard keyspace.state.onKeyModified == nil else { return }
-        keyspace.state.onKeyModified = { [unowned self] db, key in self.touchWatchedKey(db, key) }
-        keyspace.state.onKeyExpired = { [unowned self] db, key in self.touchWatchedKey(db, key) }
-    }
-
-    private func removeWatchHooks() {
-        keyspace.state.onKeyModified = nil
-        keyspace.state.onKeyExpired = nil
-    }
 }
