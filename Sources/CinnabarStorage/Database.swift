@@ -141,6 +141,7 @@ public final class Database {
         }
         keys.insert(Bytes(key), hash: h, value: StoredValue(value: value, lru: keyspace.newStamp))
         if value.type == .hash { noteHashStored(key, value) }
+        keyspace.onKeyAdded?(self, key)
         modified(key)
         if !blockingKeys.isEmpty { signalKeyAsReady(key) }
         return true
@@ -151,6 +152,7 @@ public final class Database {
     public func add(_ key: UnsafeRawBufferPointer, _ value: Value) -> Int {
         let index = keys.insert(Bytes(key), hash: keyHash(key), value: StoredValue(value: value, lru: keyspace.newStamp))
         if value.type == .hash { noteHashStored(key, value) }
+        keyspace.onKeyAdded?(self, key)
         modified(key)
         if !blockingKeys.isEmpty { signalKeyAsReady(key) }
         return index

@@ -58,6 +58,7 @@ enum BitmapCommands {
             }
         }
         db.modified(key)
+        c.notify(.string, "setbit", key)
         c.integer(old)
     }
 
@@ -203,7 +204,7 @@ enum BitmapCommands {
         }
         let dest = c.args[2]
         guard maxLength > 0 else {
-            db.delete(dest)
+            if db.delete(dest) { c.notify(.generic, "del", dest) }
             return c.integer(0)
         }
         var result = [UInt8](repeating: 0, count: maxLength)
@@ -220,6 +221,7 @@ enum BitmapCommands {
             }
         }
         result.withUnsafeBytes { db.set(dest, Value(rawString: $0, markRaw: true)) }
+        c.notify(.string, "set", dest)
         c.integer(maxLength)
     }
 }

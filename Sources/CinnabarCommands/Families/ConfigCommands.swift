@@ -154,6 +154,8 @@ extension Server {
             logger.logLevel = ConfigFile.logLevel(config.logLevel)
         case "maxmemory-policy", "lfu-log-factor", "lfu-decay-time":
             applyEvictionSettings()
+        case "notify-keyspace-events":
+            updateKeyspaceHooks()
         default:
             break
         }

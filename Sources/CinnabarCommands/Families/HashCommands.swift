@@ -112,6 +112,7 @@ enum HashCommands {
             c.db.modified(key)
         }
         c.keyspace.dirty &+= (args.count - 2) / 2 - 1
+        c.notify(.hash, "hset", key)
         okReply ? c.ok() : c.integer(created)
     }
 
@@ -127,6 +128,7 @@ enum HashCommands {
                              limits: limits)
         hash.set(field, value, limits: limits)
         if existing == nil { addHash(c, key, hash) } else { c.db.modified(key) }
+        c.notify(.hash, "hset", key)
         c.integer(1)
     }
 
@@ -139,7 +141,13 @@ enum HashCommands {
             if hash.count == 0 { break }
         }
         if deleted > 0 {
-            if hash.count == 0 { c.db.delete(key) } else { c.db.modified(key) }
+            c.notify(.hash, "hdel", key)
+            if hash.count == 0 {
+                c.db.delete(key)
+                c.notify(.generic, "del", key)
+            } else {
+                c.db.modified(key)
+            }
             c.keyspace.dirty &+= deleted - 1
         }
         c.integer(deleted)
@@ -164,6 +172,7 @@ enum HashCommands {
         // HINCRBY keeps the field's deadline (Redis 7.4's HASH_SET_KEEP_TTL); HSET clears it.
         withDecimalBytes(result) { _ = hash.set(field, $0, limits: c.server.config.hashLimits, keepTTL: true) }
         if existing == nil { addHash(c, key, hash) } else { c.db.modified(key) }
+        c.notify(.hash, "hincrby", key)
         c.integer(Int(result))
     }
 
@@ -187,6 +196,7 @@ enum HashCommands {
         let hash = existing ?? HashValue()
         text.withUnsafeBytes { _ = hash.set(field, $0, limits: c.server.config.hashLimits, keepTTL: true) }
         if existing == nil { addHash(c, key, hash) } else { c.db.modified(key) }
+        c.notify(.hash, "hincrbyfloat", key)
         c.bulk(text)
     }
 

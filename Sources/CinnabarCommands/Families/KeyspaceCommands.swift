@@ -90,7 +90,10 @@ enum KeyspaceCommands {
         let db = c.db
         for i in 1..<c.args.count {
             // An expired key is deleted by the lookup and does not count.
-            if db.find(c.args[i], options: [.noStats, .noTouch]) != nil && db.delete(c.args[i]) { n += 1 }
+            if db.find(c.args[i], options: [.noStats, .noTouch]) != nil && db.delete(c.args[i]) {
+                n += 1
+                c.notify(.generic, "del", c.args[i])
+            }
         }
         c.integer(n)
     }
@@ -128,6 +131,8 @@ enum KeyspaceCommands {
         db.modified(src)
         db.set(dst, taken.value.value)
         if let e = taken.expire { db.setExpire(dst, at: e) }
+        c.notify(.generic, "rename_from", src)
+        c.notify(.generic, "rename_to", dst)
         nx ? c.integer(1) : c.ok()
     }
 
@@ -159,6 +164,7 @@ enum KeyspaceCommands {
         }
         target.set(dst, v.duplicate())
         if let expire { target.setExpire(dst, at: expire) }
+        if !c.server.config.notifyFlags.isEmpty { c.server.notify(.generic, "copy_to", dst, db: target.id) }
         c.integer(1)
     }
 
@@ -174,6 +180,8 @@ enum KeyspaceCommands {
         c.db.modified(key)
         target.set(key, taken.value.value)
         if let e = taken.expire { target.setExpire(key, at: e) }
+        c.notify(.generic, "move_from", key)
+        if !c.server.config.notifyFlags.isEmpty { c.server.notify(.generic, "move_to", key, db: target.id) }
         c.integer(1)
     }
 
@@ -311,9 +319,11 @@ enum KeyspaceCommands {
         if lt, let current, when >= current { return c.integer(0) }
         if when <= c.now {
             db.delete(key)
+            c.notify(.generic, "del", key)
         } else {
             db.setExpire(key, at: when)
             db.modified(key)
+            c.notify(.generic, "expire", key)
         }
         c.integer(1)
     }
@@ -331,6 +341,7 @@ enum KeyspaceCommands {
         guard db.find(c.args[1], options: [.noStats]) != nil else { return c.integer(0) }
         if db.removeExpire(c.args[1]) {
             db.modified(c.args[1])
+            c.notify(.generic, "persist", c.args[1])
             c.integer(1)
         } else {
             c.integer(0)

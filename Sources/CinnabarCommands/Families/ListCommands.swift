@@ -101,9 +101,12 @@ enum ListCommands {
     }
 
     /// listElementsRemoved: an emptied list is deleted, a shrunk one may go back to listpack; `count` changes.
-    static func removed(_ c: CommandContext, _ key: UnsafeRawBufferPointer, _ list: ListValue, count: Int) {
+    static func removed(_ c: CommandContext, _ key: UnsafeRawBufferPointer, _ list: ListValue, count: Int,
+                        event: String) {
+        c.notify(.list, event, key)
         if list.count == 0 {
             c.db.delete(key)
+            c.notify(.generic, "del", key)
         } else {
             list.shrunk(limits: c.server.config.listLimits)
             c.db.modified(key)
@@ -148,6 +151,7 @@ enum ListCommands {
         } else {
             c.db.modified(key)
         }
+        c.notify(.list, end == .head ? "lpush" : "rpush", key)
         c.keyspace.dirty &+= n - 1
     }
 
@@ -163,6 +167,7 @@ enum ListCommands {
         } else {
             c.db.modified(key)
         }
+        c.notify(.list, end == .head ? "lpush" : "rpush", key)
     }
 
     // MARK: - Pop
@@ -188,11 +193,11 @@ enum ListCommands {
         if count == -1 {
             list.withElement(at: end) { c.bulk($0) }
             list.removeElement(at: end)
-            removed(c, key, list, count: 1)
+            removed(c, key, list, count: 1, event: end == .head ? "lpop" : "rpop")
             return
         }
         let n = popRange(c, list, end, count)
-        removed(c, key, list, count: n)
+        removed(c, key, list, count: n, event: end == .head ? "lpop" : "rpop")
     }
 
     /// Replies up to `count` elements from `end` as an array, in pop order, and removes them. Returns how many.
@@ -257,10 +262,10 @@ enum ListCommands {
             if count == -1 {
                 list.withElement(at: end) { c.bulk($0) }
                 list.removeElement(at: end)
-                removed(c, key, list, count: 1)
+                removed(c, key, list, count: 1, event: end == .head ? "lpop" : "rpop")
             } else {
                 let n = popRange(c, list, end, count)
-                removed(c, key, list, count: n)
+                removed(c, key, list, count: n, event: end == .head ? "lpop" : "rpop")
             }
             return true
         }
@@ -297,7 +302,7 @@ enum ListCommands {
         }
         // Redis counts a move as one change (the pop), not two.
         c.keyspace.dirty &-= 1
-        removed(c, sourceKey, source, count: 1)
+        removed(c, sourceKey, source, count: 1, event: from == .head ? "lpop" : "rpop")
     }
 
     /// BLMOVE and BRPOPLPUSH: LMOVE when the source has elements, else block on it.
@@ -435,6 +440,7 @@ enum ListCommands {
         list.replace(at: i, with: element)
         list.shrunk(limits: limits)
         c.db.modified(key)
+        c.notify(.list, "lset", key)
         c.ok()
     }
 
@@ -459,6 +465,7 @@ enum ListCommands {
             if e.count == pivot.count && memEqual(e, pivot) {
                 list.insert(element, at: cur, after: after, limits: limits)
                 c.db.modified(key)
+                c.notify(.list, "linsert", key)
                 c.integer(list.count)
                 return
             }
@@ -477,7 +484,7 @@ enum ListCommands {
         }
         let n = list.remove(matching: c.args[3], limit: toRemove == Int.min ? Int.max : abs(toRemove),
                             fromTail: toRemove < 0)
-        if n > 0 { removed(c, key, list, count: n) }
+        if n > 0 { removed(c, key, list, count: n, event: "lrem") }
         c.integer(n)
     }
 
@@ -505,7 +512,7 @@ enum ListCommands {
             tail = n - stop - 1
         }
         list.trim(head: head, tail: tail)
-        removed(c, key, list, count: head + tail)
+        removed(c, key, list, count: head + tail, event: "ltrim")
         c.ok()
     }
 }

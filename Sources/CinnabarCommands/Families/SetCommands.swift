@@ -118,6 +118,7 @@ enum SetCommands {
         } else if added > 0 {
             modified(c, key, changes: added)
         }
+        if added > 0 { c.notify(.set, "sadd", key) }
         c.integer(added)
     }
 
@@ -130,8 +131,10 @@ enum SetCommands {
             if set.count == 0 { break }
         }
         if deleted > 0 {
+            c.notify(.set, "srem", key)
             if set.count == 0 {
                 c.db.delete(key)
+                c.notify(.generic, "del", key)
                 c.keyspace.dirty &+= deleted - 1
             } else {
                 modified(c, key, changes: deleted)
@@ -170,16 +173,24 @@ enum SetCommands {
         let srcSet = unsafeDowncast(srcValue.collection, to: SetValue.self)
         if memEqual(src, dst) { return c.integer(srcSet.contains(member) ? 1 : 0) }
         guard srcSet.remove(member) else { return c.integer(0) }
-        if srcSet.count == 0 { db.delete(src) } else { db.modified(src) }
+        c.notify(.set, "srem", src)
+        if srcSet.count == 0 {
+            db.delete(src)
+            c.notify(.generic, "del", src)
+        } else {
+            db.modified(src)
+        }
         let limits = c.server.config.setLimits
         if let dstValue {
             if unsafeDowncast(dstValue.collection, to: SetValue.self).add(member, limits: limits) {
                 db.modified(dst)
+                c.notify(.set, "sadd", dst)
             }
         } else {
             let set = SetValue.forMembers(first: member, sizeHint: 1, limits: limits)
             set.add(member, limits: limits)
             _ = db.add(dst, Value(object: set, type: .set))
+            c.notify(.set, "sadd", dst)
         }
         c.integer(1)
     }
@@ -195,7 +206,13 @@ enum SetCommands {
         let index = set.ordinals()
         set.withMember(i, index) { c.bulk(member: $0) }
         set.removeMember(at: i, index)
-        if set.count == 0 { c.db.delete(key) } else { c.db.modified(key) }
+        c.notify(.set, "spop", key)
+        if set.count == 0 {
+            c.db.delete(key)
+            c.notify(.generic, "del", key)
+        } else {
+            c.db.modified(key)
+        }
     }
 
     /// SPOP key count: the whole set when count covers it (replied as SUNION would build it, then the key is
@@ -215,6 +232,8 @@ enum SetCommands {
             c.set(union.count)
             union.forEach { c.bulk(member: $0) }
             c.db.delete(key)
+            c.notify(.set, "spop", key)
+            c.notify(.generic, "del", key)
             c.keyspace.dirty &+= size - 1
             return
         }
@@ -261,6 +280,7 @@ enum SetCommands {
             }
         }
         modified(c, key, changes: count)
+        c.notify(.set, "spop", key)
     }
 
     static func srandmember(_ c: CommandContext) throws(CommandError) {
@@ -344,7 +364,7 @@ enum SetCommands {
         }
         if anyMissing {
             if let store {
-                c.db.delete(store)
+                if c.db.delete(store) { c.notify(.generic, "del", store) }
                 c.integer(0)
             } else if cardinalityOnly {
                 c.integer(0)
@@ -407,8 +427,9 @@ enum SetCommands {
         if n > 0 {
             if onlyIntegers { result.convertToIntsetIfSmall(limits: c.server.config.setLimits) }
             c.db.set(key, Value(object: result, type: .set))
-        } else {
-            c.db.delete(key)
+            c.notify(.set, c.spec.name, key)
+        } else if c.db.delete(key) {
+            c.notify(.generic, "del", key)
         }
         c.integer(n)
     }

@@ -231,13 +231,14 @@ enum SortCommands {
             }
         }
         if output.isEmpty {
-            c.db.delete(storeKey)
+            if c.db.delete(storeKey) { c.notify(.generic, "del", storeKey) }
         } else {
             let limits = c.server.config.listLimits
             let list = ListValue()
             list.prepareForAdding(bytes: output.reduce(0) { $0 + $1.count }, count: output.count, limits: limits)
             for e in output { e.withUnsafeBytes { list.push($0, at: .tail, limits: limits) } }
             c.db.set(storeKey, Value(object: list, type: .list))
+            c.notify(.list, "sortstore", storeKey)
             c.keyspace.dirty &+= output.count - 1
         }
         c.integer(outputLength)

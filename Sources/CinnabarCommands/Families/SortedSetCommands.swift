@@ -193,6 +193,7 @@ enum SortedSetCommands {
         } else if added + updated > 0 {
             db.modified(key)
         }
+        if added + updated > 0 { c.notify(.zset, incr ? "zincr" : "zadd", key) }
         if incr {
             processed > 0 ? c.score(score) : c.null()
         } else {
@@ -208,7 +209,7 @@ enum SortedSetCommands {
             if z.remove(c.args[i]) { deleted += 1 }
             if z.count == 0 { break }
         }
-        c.signalWrite(key, z, changed: deleted > 0)
+        c.signalWrite(key, z, changed: deleted > 0, event: "zrem")
         c.integer(deleted)
     }
 
@@ -367,10 +368,11 @@ enum SortedSetCommands {
     static func storeResult(_ c: CommandContext, _ destination: UnsafeRawBufferPointer, _ result: ZSetValue?) {
         if let result, result.count > 0 {
             c.db.set(destination, Value(object: result, type: .zset))
+            c.notify(.zset, c.spec.name, destination)
             return c.integer(result.count)
         }
         c.integer(0)
-        c.db.delete(destination)
+        if c.db.delete(destination) { c.notify(.generic, "del", destination) }
     }
 
     // MARK: - ZREMRANGEBY*
@@ -402,7 +404,7 @@ enum SortedSetCommands {
         case .lex: ranks = z.ranks(in: lexRange!)
         }
         z.removeRanks(ranks)
-        c.signalWrite(key, z, changed: !ranks.isEmpty)
+        c.signalWrite(key, z, changed: !ranks.isEmpty, event: c.spec.name)
         c.integer(ranks.count)
     }
 
@@ -523,7 +525,7 @@ enum SortedSetCommands {
             c.score(s)
         }
         z.removeRanks(ranks)
-        c.signalWrite(key, z, changed: true)
+        c.signalWrite(key, z, changed: true, event: max ? "zpopmax" : "zpopmin")
         return true
     }
 
@@ -866,9 +868,11 @@ extension CommandContext {
     }
 
     /// After a write to an existing sorted set: an emptied set is deleted, a changed one signalled, once.
-    func signalWrite(_ key: UnsafeRawBufferPointer, _ z: ZSetValue, changed: Bool) {
+    func signalWrite(_ key: UnsafeRawBufferPointer, _ z: ZSetValue, changed: Bool, event: String) {
+        if changed { notify(.zset, event, key) }
         if z.count == 0 {
             db.delete(key)
+            notify(.generic, "del", key)
         } else if changed {
             db.modified(key)
         }

@@ -163,6 +163,7 @@ enum StringCommands {
         // Fast path: plain `SET key value`.
         if c.args.count == 3 {
             c.db.set(c.args[1], Value(string: c.args[2]))
+            c.notify(.string, "set", c.args[1])
             return c.ok()
         }
         let o = try parseSetOptions(c, from: 3, forGetEx: false)
@@ -194,7 +195,11 @@ enum StringCommands {
         var keep = false
         if case .keep = o.expiry { keep = true }
         db.set(key, Value(string: value), keepTTL: keep)
-        if case let .at(deadline) = o.expiry { db.setExpire(key, at: deadline) }
+        c.notify(.string, "set", key)
+        if case let .at(deadline) = o.expiry {
+            db.setExpire(key, at: deadline)
+            c.notify(.generic, "expire", key)
+        }
         if !o.returnsOldValue {
             if let (yes, _) = okReply { c.integer(yes) } else { c.ok() }
         }
@@ -233,12 +238,17 @@ enum StringCommands {
         case let .at(deadline):
             if o.absolute && deadline <= c.now {
                 c.db.delete(key)
+                c.notify(.generic, "del", key)
             } else {
                 c.db.setExpire(key, at: deadline)
                 c.db.modified(key)
+                c.notify(.generic, "expire", key)
             }
         case .persist:
-            if c.db.removeExpire(key) { c.db.modified(key) }
+            if c.db.removeExpire(key) {
+                c.db.modified(key)
+                c.notify(.generic, "persist", key)
+            }
         case .none, .keep:
             break
         }
@@ -248,6 +258,7 @@ enum StringCommands {
         guard let v = try c.stringValue(c.args[1]) else { return c.null() }
         c.bulk(value: v)
         c.db.delete(c.args[1])
+        c.notify(.generic, "del", c.args[1])
     }
 
     static func mget(_ c: CommandContext) throws(CommandError) {
@@ -268,6 +279,7 @@ enum StringCommands {
         var i = 1
         while i < c.args.count {
             db.set(c.args[i], Value(string: c.args[i + 1]))
+            c.notify(.string, "set", c.args[i])
             i += 2
         }
         c.ok()
@@ -284,6 +296,7 @@ enum StringCommands {
         i = 1
         while i < c.args.count {
             db.set(c.args[i], Value(string: c.args[i + 1]))
+            c.notify(.string, "set", c.args[i])
             i += 2
         }
         c.integer(1)
@@ -303,6 +316,7 @@ enum StringCommands {
         guard let index = db.find(key, options: [.noStats]) else {
             // A new key stores the value as given (Redis creates it without int encoding attempts here).
             _ = db.add(key, Value(rawString: suffix, markRaw: false))
+            c.notify(.string, "append", key)
             return c.integer(suffix.count)
         }
         let vp = db.valuePointer(index)
@@ -316,6 +330,7 @@ enum StringCommands {
             }
         }
         db.modified(key)
+        c.notify(.string, "append", key)
         c.integer(newLength)
     }
 
@@ -367,6 +382,7 @@ enum StringCommands {
             }
         }
         db.modified(key)
+        c.notify(.string, "setrange", key)
         c.integer(length)
     }
 
@@ -385,6 +401,7 @@ enum StringCommands {
         let db = c.db
         guard let index = db.find(key, options: [.noStats]) else {
             _ = db.add(key, Value(integer: Int64(by)))
+            c.notify(.string, "incrby", key)
             return c.integer(by)
         }
         let vp = db.valuePointer(index)
@@ -400,6 +417,7 @@ enum StringCommands {
         if overflow { throw .overflow }
         vp.pointee = Value(integer: result)
         db.modified(key)
+        c.notify(.string, "incrby", key)
         c.integer(Int(result))
     }
 
@@ -425,6 +443,7 @@ enum StringCommands {
         } else {
             _ = db.add(key, value)
         }
+        c.notify(.string, "incrbyfloat", key)
         c.bulk(text)
     }
 
