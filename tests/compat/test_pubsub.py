@@ -6,6 +6,7 @@ RESP2 subscribed-context rules (error text, PING's array), RESP3 pushes mixed
 with ordinary replies, sharded channels, subscribers removed on disconnect and
 a subscriber that never reads disconnected by the pubsub output buffer limit."""
 
+import re
 import socket
 import time
 
@@ -391,3 +392,130 @@ def test_slow_subscriber_disconnected_by_output_buffer_limit(r, server, new_clie
     finally:
         s.close()
         r("CONFIG", "SET", "client-output-buffer-limit", old)
+
+
+def test_glob_patterns_and_binary_payloads(r, new_client):
+    p = new_client().pubsub()
+    p.psubscribe("h?llo", "h[ae]y", "x\\*")
+    get_messages(p, 3)
+    assert r("PUBLISH", "hello", "a") == 1
+    assert r("PUBLISH", "hay", "b") == 1
+    assert r("PUBLISH", "hoy", "c") == 0
+    assert r("PUBLISH", "x*", "d") == 1
+    assert r("PUBLISH", "xy", "e") == 0
+    payload = b"\x00\r\n\xff" * 10
+    assert r("PUBLISH", "hallo", payload) == 1
+    assert [short(m) for m in get_messages(p, 4)] == [
+        ("pmessage", b"h?llo", b"hello", b"a"),
+        ("pmessage", b"h[ae]y", b"hay", b"b"),
+        ("pmessage", b"x\\*", b"x*", b"d"),
+        ("pmessage", b"h?llo", b"hallo", payload)]
+    p.close()
+
+
+def test_unsubscribe_all(raw_conn, r):
+    c = raw_conn()
+    c.request(resp_cmd("SUBSCRIBE", "a", "b", "c"), n=3)
+    c.request(resp_cmd("PSUBSCRIBE", "p1", "p2"), n=2)
+    out = c.request(resp_cmd("UNSUBSCRIBE"), n=3)
+    # one reply per channel, counts going down (order of channels is the
+    # server's): the patterns remain
+    counts = [int(x) for x in re.findall(rb"\r\n:(\d+)\r\n", out)]
+    assert counts == [4, 3, 2]
+    for ch in (b"a", b"b", b"c"):
+        assert b"$1\r\n" + ch + b"\r\n" in out
+    assert out.count(b"$11\r\nunsubscribe\r\n") == 3
+    assert r("PUBSUB", "NUMPAT") == 2
+    out = c.request(resp_cmd("PUNSUBSCRIBE"), n=2)
+    assert out.count(b"$12\r\npunsubscribe\r\n") == 2
+    assert out.endswith(b":0\r\n")
+    assert c.request(resp_cmd("PING")) == b"+PONG\r\n"
+
+
+def test_resp3_unsubscribe_without_subscriptions(raw_conn):
+    c = raw_conn()
+    c.request(resp_cmd("HELLO", "3"))
+    assert c.request(resp_cmd("UNSUBSCRIBE")) == (
+        b">3\r\n$11\r\nunsubscribe\r\n_\r\n:0\r\n")
+    assert c.request(resp_cmd("PUNSUBSCRIBE")) == (
+        b">3\r\n$12\r\npunsubscribe\r\n_\r\n:0\r\n")
+
+
+def test_quit_and_reset_in_subscribed_context(raw_conn, r):
+    c = raw_conn()
+    c.request(resp_cmd("SUBSCRIBE", "q"))
+    assert c.request(resp_cmd("QUIT")) == b"+OK\r\n"
+    assert c.is_closed()
+    assert wait_until(lambda: r("PUBSUB", "NUMSUB", "q") == [b"q", 0])
+    c = raw_conn()
+    c.request(resp_cmd("SUBSCRIBE", "q"))
+    c.request(resp_cmd("PSUBSCRIBE", "q*"))
+    c.request(resp_cmd("SSUBSCRIBE", "sq"))
+    assert c.request(resp_cmd("RESET")) == b"+RESET\r\n"
+    assert r("PUBSUB", "NUMSUB", "q") == [b"q", 0]
+    assert r("PUBSUB", "NUMPAT") == 0
+    assert r("PUBSUB", "SHARDNUMSUB", "sq") == [b"sq", 0]
+    assert r("PUBLISH", "q", "x") == 0
+    assert c.read_for(0.1) == b""
+
+
+def test_client_list_fields(r, raw_conn):
+    c = raw_conn()
+    c.request(resp_cmd("CLIENT", "SETNAME", "subber"))
+    c.request(resp_cmd("SUBSCRIBE", "a", "b"), n=2)
+    c.request(resp_cmd("PSUBSCRIBE", "p*"))
+    c.request(resp_cmd("SSUBSCRIBE", "s"))
+    line = [l for l in r("CLIENT", "LIST").decode().splitlines()
+            if " name=subber " in l][0]
+    fields = dict(f.split("=", 1) for f in line.split(" ") if "=" in f)
+    assert fields["flags"] == "P"
+    assert (fields["sub"], fields["psub"], fields["ssub"]) == ("2", "1", "1")
+    assert fields["cmd"] == "ssubscribe"
+
+
+def test_info_stats_pubsub_counts(r, new_client):
+    p = new_client().pubsub()
+    p.subscribe("a", "b")
+    p.psubscribe("p*")
+    p.ssubscribe("s")
+    get_messages(p, 4)
+    info = parse_info(r("INFO", "stats"))
+    assert info["pubsub_channels"] == "2"
+    assert info["pubsub_patterns"] == "1"
+    assert info["pubsubshard_channels"] == "1"
+    p.close()
+
+
+def test_subscribe_inside_multi(raw_conn, r):
+    c = raw_conn()
+    c.request(resp_cmd("MULTI"))
+    assert c.request(resp_cmd("SUBSCRIBE", "m")) == b"+QUEUED\r\n"
+    assert c.request(resp_cmd("EXEC")) == (
+        b"*1\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\nm\r\n:1\r\n")
+    assert r("PUBLISH", "m", "x") == 1
+    assert c.read_replies(1) == b"*3\r\n$7\r\nmessage\r\n$1\r\nm\r\n$1\r\nx\r\n"
+    assert c.request(resp_cmd("GET", "k")) == (
+        b"-" + (CONTEXT_ERR % "get").encode() + b"\r\n")
+
+
+def test_resp3_publish_to_self_inside_multi(raw_conn):
+    c = raw_conn()
+    c.request(resp_cmd("HELLO", "3"))
+    c.request(resp_cmd("SUBSCRIBE", "me"))
+    c.request(resp_cmd("MULTI"))
+    c.request(resp_cmd("PUBLISH", "me", "x"))
+    assert c.request(resp_cmd("EXEC"), n=2) == (
+        b"*1\r\n:1\r\n>3\r\n$7\r\nmessage\r\n$2\r\nme\r\n$1\r\nx\r\n")
+
+
+def test_resp3_client_reply_off_keeps_pushes(raw_conn, r):
+    c = raw_conn()
+    c.request(resp_cmd("HELLO", "3"))
+    c.request(resp_cmd("SUBSCRIBE", "a"))
+    c.send(resp_cmd("CLIENT", "REPLY", "OFF"))
+    c.send(resp_cmd("SET", "k", "v"))
+    time.sleep(0.05)
+    assert r("PUBLISH", "a", "x") == 1
+    assert c.read_replies(1) == b">3\r\n$7\r\nmessage\r\n$1\r\na\r\n$1\r\nx\r\n"
+    c.send(resp_cmd("CLIENT", "REPLY", "ON"))
+    assert c.read_replies(1) == b"+OK\r\n"
