@@ -477,3 +477,20 @@ def test_events_of_transaction(r, ev):
     p.delete("a")
     p.execute()
     assert ev.events() == [("set", "a"), ("lpush", "l"), ("del", "a")]
+
+
+@pytest.mark.redis72
+@pytest.mark.cinnabar_xfail(
+    "RESP3 client PSUBSCRIBEd to __keyspace@0__:* runs SET k v: Redis sends "
+    "+OK then the >4 pmessage push of its own 'set' event; Cinnabar sends "
+    "the push before +OK")
+def test_resp3_subscriber_gets_pushes(r, notify, raw_conn):
+    notify("KE$")
+    c = raw_conn()
+    c.request(b"HELLO 3\r\n")
+    assert c.request(b"PSUBSCRIBE __keyspace@0__:*\r\n") == (
+        b">3\r\n$10\r\npsubscribe\r\n$16\r\n__keyspace@0__:*\r\n:1\r\n")
+    # the subscriber's own write: reply first, then its event
+    assert c.request(b"SET k v\r\n", n=2) == (
+        b"+OK\r\n>4\r\n$8\r\npmessage\r\n$16\r\n__keyspace@0__:*\r\n"
+        b"$16\r\n__keyspace@0__:k\r\n$3\r\nset\r\n")

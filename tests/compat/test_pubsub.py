@@ -519,3 +519,17 @@ def test_resp3_client_reply_off_keeps_pushes(raw_conn, r):
     assert c.read_replies(1) == b">3\r\n$7\r\nmessage\r\n$1\r\na\r\n$1\r\nx\r\n"
     c.send(resp_cmd("CLIENT", "REPLY", "ON"))
     assert c.read_replies(1) == b"+OK\r\n"
+
+
+def test_listen_generator(psc):
+    r, sub = psc
+    p = sub.pubsub()
+    p.subscribe("l")
+    it = p.listen()
+    first = next(it)
+    assert short(first) == ("subscribe", None, b"l", 1)
+    r("PUBLISH", "l", "one")
+    r("PUBLISH", "l", "two")
+    assert [short(next(it)) for _ in range(2)] == [
+        ("message", None, b"l", b"one"), ("message", None, b"l", b"two")]
+    p.close()
