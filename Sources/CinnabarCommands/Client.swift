@@ -47,11 +47,9 @@ public final class Client {
     /// Subscribed to anything: in RESP2 only the Pub/Sub commands, PING, QUIT and RESET may run.
     public var isSubscribed: Bool { pubsubChannels.count + pubsubPatterns.count + pubsubShardChannels.count > 0 }
     /// Pub/Sub notifications held back until the command's reply is written: those written while replies are
-    /// suppressed (CLIENT REPLY OFF/SKIP; like Redis's CLIENT_PUSHING they are delivered anyway) and a client's
-    /// own messages published inside EXEC.
+    /// suppressed (CLIENT REPLY OFF/SKIP; like Redis's CLIENT_PUSHING they are delivered anyway) and the messages a
+    /// client receives from its own command (PUBLISH to itself, keyspace events of its writes).
     var deferredPushes: ByteBuffer?
-    /// Running EXEC's queue.
-    var executingTransaction = false
     /// Reply bytes the transport holds but has not written yet (output-buffer limits, CLIENT LIST omem).
     public var unsentBytes = 0
     /// When the output passed the soft limit (Unix ms), 0 while under it.

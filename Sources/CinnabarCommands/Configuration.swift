@@ -160,25 +160,12 @@ public final class Configuration {
         }
     }
 
-    /// The form CONFIG GET reports after Redis applies a value: hz is clamped to 1...500, keyspace event flags
-    /// are re-rendered in Redis's order ("KEA" → "AKE").
+    /// The form CONFIG GET reports after Redis applies a value: hz is clamped to 1...500. (Keyspace event flags are
+    /// re-rendered in Redis's order by `applyTyped`, which keeps the classes the rendering hides.)
     static func canonical(_ name: String, _ value: String) -> String {
         switch name {
         case "hz":
             return String(min(max(Int(value) ?? 10, 1), 500))
-        case "notify-keyspace-events":
-            var classes = Set<Character>()
-            for ch in value {
-                if ch == "A" { classes.formUnion("g$lshzxetd") } else { classes.insert(ch) }
-            }
-            var out = ""
-            if classes.isSuperset(of: "g$lshzxetd") {
-                out = "A"
-            } else {
-                for ch in "g$lshzxetdn" where classes.contains(ch) { out.append(ch) }
-            }
-            for ch in "KEm" where classes.contains(ch) { out.append(ch) }
-            return out
         default:
             return value
         }
@@ -233,7 +220,8 @@ public final class Configuration {
         case "list-max-listpack-size": listLimits.fill = Int(v) ?? -2
         case "client-output-buffer-limit": outputBufferLimits = OutputBufferLimits(v)
         case "notify-keyspace-events":
-            notifyFlags = NotifyFlags(parsing: v) ?? []
+            // The canonical text can hide a class ('n' after 'A'): re-reading it must not drop that class.
+            if v != notifyFlags.text || v.isEmpty { notifyFlags = NotifyFlags(parsing: v) ?? [] }
             values[name] = notifyFlags.text
         case "zset-max-listpack-entries": zsetLimits.maxListpackEntries = Int(v) ?? 128
         case "zset-max-listpack-value": zsetLimits.maxListpackValue = Int(v) ?? 64

@@ -102,6 +102,8 @@ extension Server {
             self.notify(.expired, "expired", key, db: db.id)
         } : nil
         keyspace.state.onKeyAdded = notifyNew ? { [unowned self] db, key in self.notify(.newKey, "new", key, db: db.id) } : nil
+        let notifyMiss = flags.contains(.keyMiss) && flags.hasChannel
+        keyspace.state.onKeyMiss = notifyMiss ? { [unowned self] db, key in self.notify(.keyMiss, "keymiss", key, db: db.id) } : nil
     }
 }
 

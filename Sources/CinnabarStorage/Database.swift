@@ -81,7 +81,7 @@ public final class Database {
     public func find(_ key: UnsafeRawBufferPointer, options: LookupOptions = []) -> Int? {
         let h = keyHash(key)
         guard let index = keys.find(key, hash: h) else {
-            if !options.contains(.noStats) { keyspace.stats.keyspaceMisses += 1 }
+            if !options.contains(.noStats) { missed(key) }
             return nil
         }
         if expires.count > 0, let e = expires.find(key, hash: h) {
@@ -89,11 +89,11 @@ public final class Database {
             // Expired once the clock is past the deadline (Redis keyIsExpired: `now > when`).
             if when < keyspace.now {
                 if options.contains(.noExpire) || keyspace.isExpiryPaused {
-                    if !options.contains(.noStats) { keyspace.stats.keyspaceMisses += 1 }
+                    if !options.contains(.noStats) { missed(key) }
                     return nil
                 }
                 expireKey(index: index, expireIndex: e)
-                if !options.contains(.noStats) { keyspace.stats.keyspaceMisses += 1 }
+                if !options.contains(.noStats) { missed(key) }
                 return nil
             }
         }
@@ -103,6 +103,13 @@ public final class Database {
             e.pointee.value.lru = keyspace.accessStamp(previous: e.pointee.value.lru)
         }
         return index
+    }
+
+    /// A read found no key: counts a keyspace miss and reports it (keyspace event "keymiss").
+    @inlinable
+    func missed(_ key: UnsafeRawBufferPointer) {
+        keyspace.stats.keyspaceMisses += 1
+        keyspace.onKeyMiss?(self, key)
     }
 
     /// The value of a live key, or nil.

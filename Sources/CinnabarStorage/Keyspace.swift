@@ -67,6 +67,8 @@ public final class KeyspaceState {
     public var isExpiryPaused = false
     /// Called after every modification of a key (WATCH, tracking and notifications hang off this later).
     public var onKeyModified: ((Database, UnsafeRawBufferPointer) -> Void)?
+    /// Called when a read finds no key (keyspace event "keymiss").
+    public var onKeyMiss: ((Database, UnsafeRawBufferPointer) -> Void)?
     /// Called after a new key was added (keyspace event "new").
     public var onKeyAdded: ((Database, UnsafeRawBufferPointer) -> Void)?
     /// Called after a key was deleted because it expired.

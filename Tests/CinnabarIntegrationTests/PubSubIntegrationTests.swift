@@ -56,9 +56,9 @@ struct PubSubIntegrationTests {
         #expect(try sub.call("SET", "k", "v") == "+OK\r\n")
         #expect(try pub.call("PUBLISH", "ch", "m1") == n(1))
         #expect(try sub.readReplies(1) == push(b("message"), b("ch"), b("m1")))
-        // A client publishing to a channel it listens to gets the message before the count.
-        #expect(try sub.call("PUBLISH", "ch", "self") == push(b("message"), b("ch"), b("self")))
-        #expect(try sub.readReplies(1) == n(1))
+        // A client publishing to a channel it listens to gets the count, then the message (as Redis orders them).
+        #expect(try sub.call("PUBLISH", "ch", "self") == n(1))
+        #expect(try sub.readReplies(1) == push(b("message"), b("ch"), b("self")))
         #expect(try sub.call("PING") == "+PONG\r\n")
         #expect(try sub.call("UNSUBSCRIBE", "ch", "never") ==
             push(b("unsubscribe"), b("ch"), n(0)))
@@ -103,5 +103,35 @@ struct PubSubIntegrationTests {
         #expect(try pub.call("INFO", "stats").contains("client_output_buffer_limit_disconnections:1\r\n"))
         #expect(try pub.call("PUBSUB", "NUMSUB", "firehose") == arr(b("firehose"), n(1)))
         #expect(try pub.call("SET", "still", "working") == "+OK\r\n")
+    }
+
+    @Test("Keyspace notifications: keyspace and keyevent channels, classes, expired and new keys", arguments: transports)
+    func notifications(transport: String) throws {
+        let s = try RunningServer(transport: transport)
+        let sub = try s.client()
+        let c = try s.client()
+        #expect(try c.call("CONFIG", "SET", "notify-keyspace-events", "KA") == "+OK\r\n")
+        #expect(try c.call("CONFIG", "GET", "notify-keyspace-events") == arr(b("notify-keyspace-events"), b("AK")))
+        #expect(try c.call("CONFIG", "SET", "notify-keyspace-events", "KEgl$xn") == "+OK\r\n")
+        #expect(try c.call("CONFIG", "GET", "notify-keyspace-events") == arr(b("notify-keyspace-events"), b("g$lxnKE")))
+        #expect(try sub.call("PSUBSCRIBE", "__key*__:*") == arr(b("psubscribe"), b("__key*__:*"), n(1)))
+        func event(_ channel: String, _ message: String) -> String {
+            arr(b("pmessage"), b("__key*__:*"), b(channel), b(message))
+        }
+        #expect(try c.call("SET", "k", "v") == "+OK\r\n")
+        #expect(try sub.readReplies(4) == event("__keyspace@0__:k", "new") + event("__keyevent@0__:new", "k")
+            + event("__keyspace@0__:k", "set") + event("__keyevent@0__:set", "k"))
+        #expect(try c.call("RPUSH", "k", "x") == "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n")
+        #expect(try c.call("DEL", "k") == n(1))
+        #expect(try sub.readReplies(2) == event("__keyspace@0__:k", "del") + event("__keyevent@0__:del", "k"))
+        #expect(try c.call("CONFIG", "SET", "notify-keyspace-events", "Elx") == "+OK\r\n")
+        #expect(try c.call("RPUSH", "l", "a") == n(1))
+        #expect(try c.call("HSET", "h", "f", "v") == n(1))  // hash class off: nothing
+        #expect(try c.call("RPOP", "l") == b("a"))
+        #expect(try sub.readReplies(2) == event("__keyevent@0__:rpush", "l") + event("__keyevent@0__:rpop", "l"))
+        #expect(try c.call("PSETEX", "t", "20", "v") == "+OK\r\n")
+        usleep(60_000)
+        #expect(try c.call("GET", "t") == "$-1\r\n")
+        #expect(try sub.readReplies(1) == event("__keyevent@0__:expired", "t"))
     }
 }

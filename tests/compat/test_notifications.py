@@ -219,10 +219,6 @@ def test_new_key_class(r, notify, new_client):
     assert e.raw() == [("__keyspace@0__:x", "new")]
 
 
-@pytest.mark.cinnabar_xfail(
-    "CONFIG SET notify-keyspace-events KEAn then SET k: Redis keeps the n "
-    "class (CONFIG GET shows only 'AKE', yet 'new' is published before "
-    "'set'); Cinnabar drops n and publishes only 'set'")
 def test_new_key_class_with_all(r, notify, new_client):
     notify("KEAn")
     assert r("CONFIG", "GET", "notify-keyspace-events")[1] == b"AKE"
@@ -396,10 +392,6 @@ def test_expired_on_del_and_write(r, ev):
         r("DEBUG", "SET-ACTIVE-EXPIRE", "1")
 
 
-@pytest.mark.cinnabar_xfail(
-    "notify-keyspace-events Em, then GET nokey / HGET nohash f / EXISTS "
-    "nokey2: Redis publishes __keyevent@0__:keymiss for each missed key; "
-    "Cinnabar publishes nothing")
 def test_keymiss_class(r, notify, new_client):
     notify("Em")
     e = Events(r, new_client())
@@ -480,10 +472,6 @@ def test_events_of_transaction(r, ev):
 
 
 @pytest.mark.redis72
-@pytest.mark.cinnabar_xfail(
-    "RESP3 client PSUBSCRIBEd to __keyspace@0__:* runs SET k v: Redis sends "
-    "+OK then the >4 pmessage push of its own 'set' event; Cinnabar sends "
-    "the push before +OK")
 def test_resp3_subscriber_gets_pushes(r, notify, raw_conn):
     notify("KE$")
     c = raw_conn()

@@ -267,9 +267,6 @@ def test_resp3_pushes_interleaved(r, raw_conn):
 
 
 @pytest.mark.redis72
-@pytest.mark.cinnabar_xfail(
-    "RESP3 PUBLISH to a channel the publisher itself subscribes to: Redis "
-    "replies :1 before the >3 message push; Cinnabar sends the push first")
 def test_resp3_publish_to_self(raw_conn):
     c = raw_conn()
     c.request(resp_cmd("HELLO", "3"))

@@ -305,12 +305,12 @@ extension Server {
             encode(&buffer, resp3)
             if resp3 { encoded.resp3 = buffer } else { encoded.resp2 = buffer }
         }
-        if client === publisher && client.executingTransaction {
-            // Inside EXEC a client's own messages follow the EXEC reply instead of splitting it (as in Redis).
+        if client === currentClient {
+            // The executing client's own messages follow its reply (and EXEC's whole reply), as in Redis.
             var side = client.deferredPushes ?? ByteBufferAllocator().buffer(capacity: 64)
             side.writeBuffer(&buffer)
             client.deferredPushes = side
-        } else if client === publisher || client.sendAsync == nil {
+        } else if client.sendAsync == nil {
             client.out.writeBuffer(&buffer)
         } else {
             client.sendAsync?(buffer)

@@ -77,11 +77,7 @@ enum TransactionCommands {
         c.array(state.commands.count)
         let denied = client.denyBlocking
         client.denyBlocking = true
-        client.executingTransaction = true
-        defer {
-            client.denyBlocking = denied
-            client.executingTransaction = false
-        }
+        defer { client.denyBlocking = denied }
         for (spec, args) in state.commands {
             server.invoke(spec, args, client: client)
         }
