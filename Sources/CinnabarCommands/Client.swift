@@ -44,8 +44,9 @@ public final class Client {
     var pubsubChannels = Subscriptions()
     var pubsubPatterns = Subscriptions()
     var pubsubShardChannels = Subscriptions()
-    /// Subscribed to anything: in RESP2 only the Pub/Sub commands, PING, QUIT and RESET may run.
-    public var isSubscribed: Bool { pubsubChannels.count + pubsubPatterns.count + pubsubShardChannels.count > 0 }
+    /// Subscribed to anything: in RESP2 only the Pub/Sub commands, PING, QUIT and RESET may run. Stored, because
+    /// the dispatcher tests it for every command.
+    public internal(set) var isSubscribed = false
     /// Pub/Sub notifications held back until the command's reply is written: those written while replies are
     /// suppressed (CLIENT REPLY OFF/SKIP; like Redis's CLIENT_PUSHING they are delivered anyway) and the messages a
     /// client receives from its own command (PUBLISH to itself, keyspace events of its writes).

@@ -188,19 +188,27 @@ enum PubSubCommands {
 
 extension Client {
     func addSubscription(_ name: Bytes, _ kind: PubSubKind) -> Bool {
+        let added: Bool
         switch kind {
-        case .channel: return pubsubChannels.insert(name)
-        case .pattern: return pubsubPatterns.insert(name)
-        case .shard: return pubsubShardChannels.insert(name)
+        case .channel: added = pubsubChannels.insert(name)
+        case .pattern: added = pubsubPatterns.insert(name)
+        case .shard: added = pubsubShardChannels.insert(name)
         }
+        if added { isSubscribed = true }
+        return added
     }
 
     func removeSubscription(_ name: Bytes, _ kind: PubSubKind) -> Bool {
+        let removed: Bool
         switch kind {
-        case .channel: return pubsubChannels.remove(name)
-        case .pattern: return pubsubPatterns.remove(name)
-        case .shard: return pubsubShardChannels.remove(name)
+        case .channel: removed = pubsubChannels.remove(name)
+        case .pattern: removed = pubsubPatterns.remove(name)
+        case .shard: removed = pubsubShardChannels.remove(name)
         }
+        if removed {
+            isSubscribed = pubsubChannels.count + pubsubPatterns.count + pubsubShardChannels.count > 0
+        }
+        return removed
     }
 
     func subscriptionList(_ kind: PubSubKind) -> [Bytes] {
