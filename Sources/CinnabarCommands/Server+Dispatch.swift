@@ -23,10 +23,10 @@ extension Server {
         guard args.count > 0 else { return .done }
         let before = client.replyMode
         let replyStart = client.out.writerIndex
-        let previous = currentClient
-        currentClient = client
+        let previous = executing
+        executing = Unmanaged.passUnretained(client)
         let result = dispatch(args, client: client)
-        currentClient = previous
+        executing = previous
         if keyspace.state.hasReadyKeys { serveClientsBlockedOnKeys() }
         if before == .on && client.replyMode == .on {
             if client.deferredPushes != nil { appendDeferredPushes(client) }

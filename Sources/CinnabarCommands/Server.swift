@@ -60,8 +60,10 @@ public final class Server {
     public internal(set) var pubsubChannels: [Bytes: [Client]] = [:]
     public internal(set) var pubsubPatterns: [Bytes: [Client]] = [:]
     public internal(set) var pubsubShardChannels: [Bytes: [Client]] = [:]
-    /// The client whose command is executing (its own Pub/Sub pushes wait for its reply).
-    public internal(set) unowned(unsafe) var currentClient: Client?
+    /// The client whose command is executing (its own Pub/Sub pushes wait for its reply). Unmanaged: saved and
+    /// restored around every command without reference counting.
+    var executing: Unmanaged<Client>?
+    public var currentClient: Client? { executing?.takeUnretainedValue() }
     /// Clients watching each key (WATCH).
     var watchers: [WatchedKey: [Client]] = [:]
     /// Set by the transport: stops the server (SHUTDOWN). Returns an error text if it refuses.
