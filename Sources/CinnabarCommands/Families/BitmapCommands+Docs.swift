@@ -48,5 +48,32 @@ extension BitmapCommands {
                 .key("destkey", spec: 0),
                 .key("key", spec: 1, multiple: true),
             ]),
+        "bitfield": CommandDocs(
+            "Performs arbitrary bitfield integer operations on strings.",
+            since: "3.2.0", complexity: "O(1) for each subcommand specified",
+            arguments: [
+                .key("key", spec: 0),
+                .oneOf("operation", optional: true, multiple: true, [
+                    .block("get-block", token: "GET", [.string("encoding"), .integer("offset")]),
+                    .block("write", [
+                        .oneOf("overflow-block", token: "OVERFLOW", optional: true,
+                               [.pureToken("WRAP"), .pureToken("SAT"), .pureToken("FAIL")]),
+                        .oneOf("write-operation", [
+                            .block("set-block", token: "SET",
+                                   [.string("encoding"), .integer("offset"), .integer("value")]),
+                            .block("incrby-block", token: "INCRBY",
+                                   [.string("encoding"), .integer("offset"), .integer("increment")]),
+                        ]),
+                    ]),
+                ]),
+            ]),
+        "bitfield_ro": CommandDocs(
+            "Performs arbitrary read-only bitfield integer operations on strings.",
+            since: "6.0.0", complexity: "O(1) for each subcommand specified",
+            arguments: [
+                .key("key", spec: 0),
+                .block("get-block", token: "GET", optional: true, multiple: true, multipleToken: true,
+                       [.string("encoding"), .integer("offset")]),
+            ]),
     ]
 }

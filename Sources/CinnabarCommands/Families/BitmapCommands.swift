@@ -1,5 +1,5 @@
 // Bitmap commands on string values (Redis's bitops.c): SETBIT, GETBIT, BITCOUNT, BITPOS and BITOP. Bits are
-// numbered from the most significant bit of the first byte. BITFIELD arrives with the streams/HLL work.
+// numbered from the most significant bit of the first byte. BITFIELD and BITFIELD_RO are in +Bitfield.swift.
 // SPDX-License-Identifier: BSD-3-Clause
 import CinnabarStorage
 
@@ -21,6 +21,14 @@ enum BitmapCommands {
         CommandSpec("bitop", arity: -4, flags: [.write, .denyOOM], keys: [.key(2, "OW UPDATE"), .key(3, "RO ACCESS", last: -1)], acl: ["@bitmap"],
                     group: "bitmap", summary: "Performs bitwise operations on multiple strings, and stores the result.",
                     since: "2.6.0", complexity: "O(N)", handler: bitop),
+        CommandSpec("bitfield", arity: -2, flags: [.write, .denyOOM],
+                    keys: [.key(1, "RW UPDATE ACCESS VARIABLE_FLAGS",
+                                notes: "This command allows both access and modification of the key")],
+                    acl: ["@bitmap"], group: "bitmap", since: "3.2.0",
+                    handler: { c throws(CommandError) in try bitfield(c, readOnlyCommand: false) }),
+        CommandSpec("bitfield_ro", arity: -2, flags: [.readonly, .fast], keys: [.key(1, "RO ACCESS")],
+                    acl: ["@bitmap"], group: "bitmap", since: "6.0.0",
+                    handler: { c throws(CommandError) in try bitfield(c, readOnlyCommand: true) }),
     ]
     }
 
@@ -43,12 +51,15 @@ enum BitmapCommands {
         let db = c.db
         let key = c.args[1]
         let index: Int
+        var created = false
         if let i = db.find(key, options: [.noStats]) {
             guard db.valuePointer(i).pointee.isString else { throw .wrongType }
             index = i
         } else {
             index = db.add(key, Value(rawString: UnsafeRawBufferPointer(start: nil, count: 0), markRaw: true))
+            created = true
         }
+        let grew = db.valuePointer(index).pointee.stringLength <= byte
         let old = db.valuePointer(index).pointee.mutateString(minimumCount: byte + 1) { view in
             view.withUnsafeMutableBytes { p -> Int in
                 let mask = UInt8(0x80) >> UInt8(offset & 7)
@@ -57,8 +68,11 @@ enum BitmapCommands {
                 return was ? 1 : 0
             }
         }
-        db.modified(key)
-        c.notify(.string, "setbit", key)
+        // Only a change counts (Redis 7.2): a new key (`add` signalled it), a longer string, or a flipped bit.
+        if created || grew || (old == 1) != on {
+            if !created { db.modified(key) }
+            c.notify(.string, "setbit", key)
+        }
         c.integer(old)
     }
 

@@ -341,6 +341,17 @@ enum CommandCommands {
             let hasGet = (3..<max(3, args.count)).contains { argEquals(args[$0], "GET") }
             return hasGet ? ["RW", "access", "update"] : ["OW", "update"]
         }
+        if spec.name == "bitfield" {
+            // bitfieldGetKeys: read-only while only GET/OVERFLOW come before anything else.
+            var i = 2
+            while i < args.count {
+                let left = args.count - i - 1
+                if argEquals(args[i], "GET") && left >= 2 { i += 3; continue }
+                if argEquals(args[i], "OVERFLOW") && left >= 1 { i += 2; continue }
+                return ["RW", "access", "update"]
+            }
+            return ["RO", "access"]
+        }
         return k.displayFlags.filter { $0 != "variable_flags" }
     }
 }

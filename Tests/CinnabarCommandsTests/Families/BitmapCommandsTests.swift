@@ -77,4 +77,33 @@ struct BitmapCommandsTests {
         #expect(h.callRaw("BITOP", "AND", "d", "x", "y") == int(0))
         #expect(h.callRaw("EXISTS", "d") == int(0))
     }
+
+    @Test("BITFIELD GET/SET/INCRBY with signed and unsigned types, #offsets and the three OVERFLOW modes")
+    func bitfield() {
+        let h = Harness()
+        #expect(h.callRaw("BITFIELD", "bf", "GET", "u8", "0") == array(int(0)))
+        #expect(h.callRaw("EXISTS", "bf") == int(0))
+        #expect(h.callRaw("BITFIELD", "bf", "SET", "u8", "0", "255", "GET", "u8", "0") == array(int(0), int(255)))
+        #expect(h.callRaw("STRLEN", "bf") == int(1))
+        #expect(h.callRaw("BITCOUNT", "bf") == int(8))
+        #expect(h.callRaw("BITFIELD", "bf", "GET", "i8", "0", "GET", "u4", "#1") == array(int(-1), int(15)))
+        #expect(h.callRaw("BITFIELD", "bf", "INCRBY", "u8", "0", "10") == array(int(9)))
+        #expect(h.callRaw("BITFIELD", "bf", "OVERFLOW", "SAT", "INCRBY", "u8", "0", "300") == array(int(255)))
+        #expect(h.callRaw("BITFIELD", "bf", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "1") == array("$-1\r\n"))
+        #expect(h.callRaw("BITFIELD", "bf", "SET", "i8", "0", "-128", "INCRBY", "i8", "0", "-1") == array(int(-1), int(127)))
+        #expect(h.callRaw("BITFIELD", "bf", "OVERFLOW", "SAT", "INCRBY", "i8", "0", "100") == array(int(127)))
+        #expect(h.callRaw("BITFIELD", "n", "SET", "i64", "0", "-1", "GET", "u63", "1") == array(int(0), int(Int(Int64.max))))
+        #expect(h.callRaw("BITFIELD", "bf", "GET", "u64", "0") == err(
+            "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is."))
+        #expect(h.callRaw("BITFIELD", "bf", "OVERFLOW", "MAYBE", "GET", "u8", "0") == err("ERR Invalid OVERFLOW type specified"))
+        #expect(h.callRaw("BITFIELD", "bf", "GET", "u8", "-1") == err("ERR bit offset is not an integer or out of range"))
+        #expect(h.callRaw("BITFIELD", "bf", "SET", "u8", "0", "x") == err("ERR value is not an integer or out of range"))
+        #expect(h.callRaw("BITFIELD", "bf", "FOO") == err("ERR syntax error"))
+        #expect(h.callRaw("BITFIELD_RO", "bf", "GET", "u8", "0") == array(int(127)))
+        #expect(h.callRaw("BITFIELD_RO", "bf", "SET", "u8", "0", "1") == err("ERR BITFIELD_RO only supports the GET subcommand"))
+        h.callRaw("LPUSH", "l", "x")
+        #expect(h.callRaw("BITFIELD", "l", "GET", "u8", "0") == err("WRONGTYPE Operation against a key holding the wrong kind of value"))
+        #expect(h.callRaw("COMMAND", "GETKEYSANDFLAGS", "BITFIELD", "k", "GET", "u8", "0") ==
+            array(array(bulk("k"), "*2\r\n+RO\r\n+access\r\n")))
+    }
 }
