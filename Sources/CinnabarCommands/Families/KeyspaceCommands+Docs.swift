@@ -191,5 +191,37 @@ extension KeyspaceCommands {
         "object|help": CommandDocs(
             "Returns helpful text about the different subcommands.",
             since: "6.2.0", complexity: "O(1)"),
+        "dump": CommandDocs(
+            "Returns a serialized representation of the value stored at a key.",
+            since: "2.6.0",
+            complexity: """
+                O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects \
+                composing the value and M their average size. For small string values the time complexity is thus \
+                O(1)+O(1*M) where M is small, so simply O(1).
+                """,
+            arguments: [.key("key", spec: 0)]),
+        "restore": CommandDocs(
+            "Creates a key from the serialized representation of a value.",
+            since: "2.6.0",
+            complexity: """
+                O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the \
+                number of Redis objects composing the value and M their average size. For small string values the \
+                time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values \
+                the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).
+                """,
+            history: [
+                ("3.0.0", "Added the `REPLACE` modifier."),
+                ("5.0.0", "Added the `ABSTTL` modifier."),
+                ("5.0.0", "Added the `IDLETIME` and `FREQ` options."),
+            ],
+            arguments: [
+                .key("key", spec: 0),
+                .integer("ttl"),
+                .string("serialized-value"),
+                .pureToken("REPLACE", since: "3.0.0", optional: true),
+                .pureToken("ABSTTL", since: "5.0.0", optional: true),
+                .integer("seconds", token: "IDLETIME", since: "5.0.0", optional: true),
+                .integer("frequency", token: "FREQ", since: "5.0.0", optional: true),
+            ]),
     ]
 }

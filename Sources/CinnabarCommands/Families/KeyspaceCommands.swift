@@ -80,7 +80,7 @@ enum KeyspaceCommands {
             CommandSpec("help", arity: 2, flags: [.loading, .stale], acl: ["@keyspace"], group: "generic",
                         summary: "Returns helpful text about the different subcommands.", since: "6.2.0", handler: objectHelp),
         ]),
-    ]
+    ] + dumpSpecs()
     }
 
     // MARK: - Existence and deletion
