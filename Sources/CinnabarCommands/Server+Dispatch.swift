@@ -30,6 +30,7 @@ extension Server {
         if keyspace.state.hasReadyKeys { serveClientsBlockedOnKeys() }
         if before == .on && client.replyMode == .on {
             if client.deferredPushes != nil { appendDeferredPushes(client) }
+            if trackingHooked { trackingAfterCommand(client) }
             return result
         }
         // CLIENT REPLY OFF / SKIP: the reply of a suppressed command, error or not, is discarded. As in Redis,
@@ -40,6 +41,7 @@ extension Server {
         if client.deferredPushes != nil { appendDeferredPushes(client) }
         if skipped { client.replyMode = .on }
         if after == .skipNext { client.replyMode = .skipThis }
+        if trackingHooked { trackingAfterCommand(client) }
         return result
     }
 
@@ -116,6 +118,9 @@ extension Server {
         } catch {
             spec.failedCalls += 1
             replyError(error, client: client)
+        }
+        if !client.trackingFlags.isEmpty && spec.flags.contains(.readonly) {
+            trackingRememberKeys(spec, args, client: client)
         }
         let duration = CommandTimer.microseconds(from: start, to: CommandTimer.now())
         // A command that blocked is counted when it completes (served again, timed out or unblocked).

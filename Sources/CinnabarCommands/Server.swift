@@ -66,6 +66,9 @@ public final class Server {
     public var currentClient: Client? { executing?.takeUnretainedValue() }
     /// Clients watching each key (WATCH).
     var watchers: [WatchedKey: [Client]] = [:]
+    /// Client-side caching tables (Tracking.swift), and whether the keyspace hooks report to them.
+    var tracking = TrackingTables()
+    public internal(set) var trackingHooked = false
     /// Set by the transport: stops the server (SHUTDOWN). Returns an error text if it refuses.
     public var shutdownHandler: ((_ save: Bool?, _ force: Bool) -> String?)?
     /// Path of the config file the server was started with (CONFIG REWRITE), if any.
@@ -174,6 +177,7 @@ public final class Server {
         if client.blockedState != nil { unblock(client) }
         if !client.watchedKeys.isEmpty { unwatchAll(client) }
         if client.isSubscribed { unsubscribeAll(client) }
+        if !client.trackingFlags.isEmpty { disableTracking(client) }
         clients[client.id] = nil
         if client.isMonitor { monitors.removeAll { $0 === client } }
     }
