@@ -30,7 +30,7 @@ extension Server {
         if keyspace.state.hasReadyKeys { serveClientsBlockedOnKeys() }
         if before == .on && client.replyMode == .on {
             if client.deferredPushes != nil { appendDeferredPushes(client) }
-            if trackingHooked { trackingAfterCommand(client) }
+            if trackingHooked { afterCommandWithTracking(client) }
             return result
         }
         // CLIENT REPLY OFF / SKIP: the reply of a suppressed command, error or not, is discarded. As in Redis,
@@ -41,8 +41,18 @@ extension Server {
         if client.deferredPushes != nil { appendDeferredPushes(client) }
         if skipped { client.replyMode = .on }
         if after == .skipNext { client.replyMode = .skipThis }
-        if trackingHooked { trackingAfterCommand(client) }
+        if trackingHooked { afterCommandWithTracking(client) }
         return result
+    }
+
+    /// Tracking's work after a top-level command (Tracking.swift). The client's own invalidations it sends (BCAST,
+    /// evictions) go to its output after the reply, never ahead of it through `sendAsync`.
+    private func afterCommandWithTracking(_ client: Client) {
+        let previous = currentClient
+        currentClient = client
+        trackingAfterCommand(client)
+        currentClient = previous
+        if client.deferredPushes != nil { appendDeferredPushes(client) }
     }
 
     /// Pushes held back during the command (CLIENT REPLY OFF, a client's own messages inside EXEC) follow its reply.
