@@ -48,10 +48,9 @@ extension Server {
     /// Tracking's work after a top-level command (Tracking.swift). The client's own invalidations it sends (BCAST,
     /// evictions) go to its output after the reply, never ahead of it through `sendAsync`.
     private func afterCommandWithTracking(_ client: Client) {
-        let previous = currentClient
-        currentClient = client
+        trackingReplyClient = client
         trackingAfterCommand(client)
-        currentClient = previous
+        trackingReplyClient = nil
         if client.deferredPushes != nil { appendDeferredPushes(client) }
     }
 

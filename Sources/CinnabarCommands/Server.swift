@@ -69,6 +69,8 @@ public final class Server {
     /// Client-side caching tables (Tracking.swift), and whether the keyspace hooks report to them.
     var tracking = TrackingTables()
     public internal(set) var trackingHooked = false
+    /// The client whose command just ended while tracking's after-command work runs: its pushes are deferred too.
+    unowned(unsafe) var trackingReplyClient: Client?
     /// Set by the transport: stops the server (SHUTDOWN). Returns an error text if it refuses.
     public var shutdownHandler: ((_ save: Bool?, _ force: Bool) -> String?)?
     /// Path of the config file the server was started with (CONFIG REWRITE), if any.

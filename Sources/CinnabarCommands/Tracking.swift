@@ -234,7 +234,7 @@ extension Server {
     private func push(to client: Client, _ write: (inout ByteBuffer) -> Void) {
         var buffer = ByteBufferAllocator().buffer(capacity: 64)
         write(&buffer)
-        if client === currentClient {
+        if client === currentClient || client === trackingReplyClient {
             var side = client.deferredPushes ?? ByteBufferAllocator().buffer(capacity: 64)
             side.writeBuffer(&buffer)
             client.deferredPushes = side
