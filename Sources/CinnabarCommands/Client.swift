@@ -51,6 +51,11 @@ public final class Client {
     /// suppressed (CLIENT REPLY OFF/SKIP; like Redis's CLIENT_PUSHING they are delivered anyway) and the messages a
     /// client receives from its own command (PUBLISH to itself, keyspace events of its writes).
     var deferredPushes: ByteBuffer?
+    /// Client-side caching (Tracking.swift): flags, the client invalidations are redirected to (0: none) and the
+    /// BCAST prefixes, sorted.
+    public internal(set) var trackingFlags: TrackingFlags = []
+    var trackingRedirection = 0
+    var trackingPrefixes: [Bytes] = []
     /// Reply bytes the transport holds but has not written yet (output-buffer limits, CLIENT LIST omem).
     public var unsentBytes = 0
     /// When the output passed the soft limit (Unix ms), 0 while under it.
@@ -95,6 +100,9 @@ public final class Client {
         if isMonitor { f += "O" }
         if isSubscribed { f += "P" }
         if isBlocked { f += "b" }
+        if trackingFlags.contains(.on) { f += "t" }
+        if trackingFlags.contains(.brokenRedirect) { f += "R" }
+        if trackingFlags.contains(.bcast) { f += "B" }
         if watchTouched { f += "d" }
         if multiState != nil { f += "x" }
         if closeAfterReply { f += "c" }

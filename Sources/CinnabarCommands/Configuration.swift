@@ -78,6 +78,7 @@ public final class Configuration {
     public private(set) var slowlogLogSlowerThan: Int64 = 10000
     public private(set) var slowlogMaxLen = 128
     public private(set) var activeExpireEffort = 1
+    public private(set) var trackingTableMaxKeys = 1_000_000
     public private(set) var logLevel = "notice"
     public private(set) var logFile = ""
     public private(set) var latencyMonitorThreshold = 0
@@ -208,6 +209,7 @@ public final class Configuration {
         case "slowlog-log-slower-than": slowlogLogSlowerThan = Int64(v) ?? slowlogLogSlowerThan
         case "slowlog-max-len": slowlogMaxLen = Int(v) ?? slowlogMaxLen
         case "active-expire-effort": activeExpireEffort = Int(v) ?? activeExpireEffort
+        case "tracking-table-max-keys": trackingTableMaxKeys = Int(v) ?? trackingTableMaxKeys
         case "loglevel": logLevel = v
         case "logfile": logFile = v
         case "latency-monitor-threshold": latencyMonitorThreshold = Int(v) ?? 0

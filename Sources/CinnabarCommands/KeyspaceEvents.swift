@@ -89,17 +89,27 @@ extension Server {
         }
     }
 
-    /// Installs the keyspace hooks that WATCH and notifications need (expired and new keys), and removes the ones
+    /// Installs the keyspace hooks that WATCH, client tracking and notifications need (expired and new keys), and removes the ones
     /// nobody needs, so that plain writes stay free of callbacks.
     func updateKeyspaceHooks() {
         let watching = !watchers.isEmpty
         let flags = config.notifyFlags
         let notifyExpired = flags.contains(.expired) && flags.hasChannel
         let notifyNew = flags.contains(.newKey) && flags.hasChannel
-        keyspace.state.onKeyModified = watching ? { [unowned self] db, key in self.touchWatchedKey(db, key) } : nil
-        keyspace.state.onKeyExpired = watching || notifyExpired ? { [unowned self] db, key in
+        let tracking = trackingNeedsHooks
+        trackingHooked = tracking
+        if tracking {
+            keyspace.state.onKeyModified = { [unowned self] db, key in
+                if !self.watchers.isEmpty { self.touchWatchedKey(db, key) }
+                if self.trackingHooked { self.trackingInvalidateKey(key, modifier: self.currentClient, bcast: true) }
+            }
+        } else {
+            keyspace.state.onKeyModified = watching ? { [unowned self] db, key in self.touchWatchedKey(db, key) } : nil
+        }
+        keyspace.state.onKeyExpired = watching || notifyExpired || tracking ? { [unowned self] db, key in
             if !self.watchers.isEmpty { self.touchWatchedKey(db, key) }
             self.notify(.expired, "expired", key, db: db.id)
+            if self.trackingHooked { self.trackingInvalidateKey(key, modifier: nil, bcast: true) }
         } : nil
         keyspace.state.onKeyAdded = notifyNew ? { [unowned self] db, key in self.notify(.newKey, "new", key, db: db.id) } : nil
         let notifyMiss = flags.contains(.keyMiss) && flags.hasChannel

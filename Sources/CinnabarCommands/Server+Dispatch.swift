@@ -30,6 +30,7 @@ extension Server {
         if keyspace.state.hasReadyKeys { serveClientsBlockedOnKeys() }
         if before == .on && client.replyMode == .on {
             if client.deferredPushes != nil { appendDeferredPushes(client) }
+            if trackingHooked { afterCommandWithTracking(client) }
             return result
         }
         // CLIENT REPLY OFF / SKIP: the reply of a suppressed command, error or not, is discarded. As in Redis,
@@ -40,7 +41,17 @@ extension Server {
         if client.deferredPushes != nil { appendDeferredPushes(client) }
         if skipped { client.replyMode = .on }
         if after == .skipNext { client.replyMode = .skipThis }
+        if trackingHooked { afterCommandWithTracking(client) }
         return result
+    }
+
+    /// Tracking's work after a top-level command (Tracking.swift). The client's own invalidations it sends (BCAST,
+    /// evictions) go to its output after the reply, never ahead of it through `sendAsync`.
+    private func afterCommandWithTracking(_ client: Client) {
+        trackingReplyClient = client
+        trackingAfterCommand(client)
+        trackingReplyClient = nil
+        if client.deferredPushes != nil { appendDeferredPushes(client) }
     }
 
     /// Pushes held back during the command (CLIENT REPLY OFF, a client's own messages inside EXEC) follow its reply.
@@ -116,6 +127,9 @@ extension Server {
         } catch {
             spec.failedCalls += 1
             replyError(error, client: client)
+        }
+        if !client.trackingFlags.isEmpty && spec.flags.contains(.readonly) {
+            trackingRememberKeys(spec, args, client: client)
         }
         let duration = CommandTimer.microseconds(from: start, to: CommandTimer.now())
         // A command that blocked is counted when it completes (served again, timed out or unblocked).

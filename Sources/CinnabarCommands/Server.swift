@@ -66,6 +66,11 @@ public final class Server {
     public var currentClient: Client? { executing?.takeUnretainedValue() }
     /// Clients watching each key (WATCH).
     var watchers: [WatchedKey: [Client]] = [:]
+    /// Client-side caching tables (Tracking.swift), and whether the keyspace hooks report to them.
+    var tracking = TrackingTables()
+    public internal(set) var trackingHooked = false
+    /// The client whose command just ended while tracking's after-command work runs: its pushes are deferred too.
+    unowned(unsafe) var trackingReplyClient: Client?
     /// Set by the transport: stops the server (SHUTDOWN). Returns an error text if it refuses.
     public var shutdownHandler: ((_ save: Bool?, _ force: Bool) -> String?)?
     /// Path of the config file the server was started with (CONFIG REWRITE), if any.
@@ -174,6 +179,7 @@ public final class Server {
         if client.blockedState != nil { unblock(client) }
         if !client.watchedKeys.isEmpty { unwatchAll(client) }
         if client.isSubscribed { unsubscribeAll(client) }
+        if !client.trackingFlags.isEmpty { disableTracking(client) }
         clients[client.id] = nil
         if client.isMonitor { monitors.removeAll { $0 === client } }
     }

@@ -39,6 +39,7 @@ final class ServerCron {
             if db.expires.isRehashing { _ = db.expires.rehashFor(microseconds: 1000, now: monotonicMicroseconds) }
         }
         closeIdleClients()
+        if server.trackingHooked { server.trackingHousekeeping() }
         sampleStatistics(start: start)
         return wantsFastCycle
     }

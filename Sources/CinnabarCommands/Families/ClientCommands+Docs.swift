@@ -111,6 +111,22 @@ extension ClientCommands {
         "client|getredir": CommandDocs(
             "Returns the client ID to which the connection's tracking notifications are redirected.",
             since: "6.0.0", complexity: "O(1)"),
+        "client|tracking": CommandDocs(
+            "Controls server-assisted client-side caching for the connection.",
+            since: "6.0.0", complexity: "O(1). Some options may introduce additional complexity.",
+            arguments: [
+                .oneOf("status", [.pureToken("ON"), .pureToken("OFF")]),
+                .integer("client-id", token: "REDIRECT", optional: true),
+                .string("prefix", token: "PREFIX", optional: true, multiple: true, multipleToken: true),
+                .pureToken("BCAST", optional: true),
+                .pureToken("OPTIN", optional: true),
+                .pureToken("OPTOUT", optional: true),
+                .pureToken("NOLOOP", optional: true),
+            ]),
+        "client|caching": CommandDocs(
+            "Instructs the server whether to track the keys in the next request.",
+            since: "6.0.0", complexity: "O(1)",
+            arguments: [.oneOf("mode", [.pureToken("YES"), .pureToken("NO")])]),
         "client|help": CommandDocs(
             "Returns helpful text about the different subcommands.",
             since: "5.0.0", complexity: "O(1)"),

@@ -52,7 +52,13 @@ enum ClientCommands {
             sub("trackinginfo", 2, summary: "Returns information about server-assisted client-side caching for the connection.",
                 since: "6.2.0", trackinginfo),
             sub("getredir", 2, summary: "Returns the client ID to which the connection's tracking notifications are redirected.",
-                since: "6.0.0") { c throws(CommandError) in c.integer(-1) },
+                since: "6.0.0") { c throws(CommandError) in
+                c.integer(c.client.trackingFlags.contains(.on) ? c.client.trackingRedirection : -1)
+            },
+            sub("tracking", -3, summary: "Controls server-assisted client-side caching for the connection.",
+                since: "6.0.0", tracking),
+            sub("caching", 3, summary: "Instructs the server whether to track the keys in the next request.",
+                since: "6.0.0", caching),
             sub("help", 2, summary: "Returns helpful text about the different subcommands.", since: "5.0.0", help),
         ]),
     ]
@@ -100,7 +106,7 @@ enum ClientCommands {
             + " multi=\(client.multiState.map { String($0.commands.count) } ?? "-1")"
             + " qbuf=\(qbuf) qbuf-free=\(qbuf > 0 ? 16384 : 0) argv-mem=0 multi-mem=0 rbs=16384 rbp=\(obl)"
             + " obl=\(obl) oll=0 omem=\(client.unsentBytes) tot-mem=\(16384 + 1024 + qbuf) events=r cmd=\(client.lastCommand)"
-            + " user=\(client.user) redir=-1 resp=\(client.protocolVersion)"
+            + " user=\(client.user) redir=\(client.trackingFlags.contains(.on) ? client.trackingRedirection : -1) resp=\(client.protocolVersion)"
             + " lib-name=\(String(decoding: client.libraryName, as: UTF8.self))"
             + " lib-ver=\(String(decoding: client.libraryVersion, as: UTF8.self))"
     }
@@ -238,14 +244,111 @@ enum ClientCommands {
     }
 
     static func trackinginfo(_ c: CommandContext) throws(CommandError) {
+        let f = c.client.trackingFlags
+        var flags = [f.contains(.on) ? "on" : "off"]
+        if f.contains(.bcast) { flags.append("bcast") }
+        if f.contains(.optin) {
+            flags.append("optin")
+            if f.contains(.caching) { flags.append("caching-yes") }
+        }
+        if f.contains(.optout) {
+            flags.append("optout")
+            if f.contains(.caching) { flags.append("caching-no") }
+        }
+        if f.contains(.noloop) { flags.append("noloop") }
+        if f.contains(.brokenRedirect) { flags.append("broken_redirect") }
         c.map(3)
         c.bulk("flags")
-        c.set(1)
-        c.bulk("off")
+        c.set(flags.count)
+        for flag in flags { c.bulk(flag) }
         c.bulk("redirect")
-        c.integer(-1)
+        c.integer(f.contains(.on) ? c.client.trackingRedirection : -1)
         c.bulk("prefixes")
-        c.array(0)
+        c.array(c.client.trackingPrefixes.count)
+        for p in c.client.trackingPrefixes { c.bulk(p) }
+    }
+
+    /// CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p ...] [OPTIN] [OPTOUT] [NOLOOP].
+    static func tracking(_ c: CommandContext) throws(CommandError) {
+        let client = c.client
+        var redirect: Int64 = 0
+        var options: TrackingFlags = []
+        var prefixes: [Bytes] = []
+        var j = 3
+        while j < c.args.count {
+            let moreArgs = c.args.count - 1 - j
+            let a = c.args[j]
+            if argEquals(a, "REDIRECT") && moreArgs > 0 {
+                j += 1
+                if redirect != 0 { throw .err("A client can only redirect to a single other client") }
+                guard let id = parseInt64(c.args[j]) else { throw .notInteger }
+                redirect = id
+                if id <= 0 || id > Int64(Int.max) || c.server.clients[Int(id)] == nil {
+                    throw .err("The client ID you want redirect to does not exist")
+                }
+            } else if argEquals(a, "BCAST") {
+                options.insert(.bcast)
+            } else if argEquals(a, "OPTIN") {
+                options.insert(.optin)
+            } else if argEquals(a, "OPTOUT") {
+                options.insert(.optout)
+            } else if argEquals(a, "NOLOOP") {
+                options.insert(.noloop)
+            } else if argEquals(a, "PREFIX") && moreArgs > 0 {
+                j += 1
+                prefixes.append(c.args.bytes(j))
+            } else {
+                throw .syntax
+            }
+            j += 1
+        }
+        if argEquals(c.args[2], "ON") {
+            if !options.contains(.bcast) && !prefixes.isEmpty {
+                throw .err("PREFIX option requires BCAST mode to be enabled")
+            }
+            if client.trackingFlags.contains(.on) && client.trackingFlags.contains(.bcast) != options.contains(.bcast) {
+                throw .err("You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.")
+            }
+            if options.contains(.bcast) && !options.isDisjoint(with: [.optin, .optout]) {
+                throw .err("OPTIN and OPTOUT are not compatible with BCAST")
+            }
+            if options.isSuperset(of: [.optin, .optout]) {
+                throw .err("You can't specify both OPTIN mode and OPTOUT mode")
+            }
+            if (options.contains(.optin) && client.trackingFlags.contains(.optout))
+                || (options.contains(.optout) && client.trackingFlags.contains(.optin))
+            {
+                throw .err("You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.")
+            }
+            if options.contains(.bcast) { try c.server.checkPrefixCollisions(client, prefixes) }
+            c.server.enableTracking(client, redirect: Int(redirect), options: options, prefixes: prefixes)
+        } else if argEquals(c.args[2], "OFF") {
+            c.server.disableTracking(client)
+        } else {
+            throw .syntax
+        }
+        c.ok()
+    }
+
+    /// CLIENT CACHING YES|NO: whether the next command (or transaction) is tracked in OPTIN/OPTOUT mode.
+    static func caching(_ c: CommandContext) throws(CommandError) {
+        let client = c.client
+        guard client.trackingFlags.contains(.on) else {
+            throw .err("CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled")
+        }
+        if argEquals(c.args[2], "YES") {
+            guard client.trackingFlags.contains(.optin) else {
+                throw .err("CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.")
+            }
+        } else if argEquals(c.args[2], "NO") {
+            guard client.trackingFlags.contains(.optout) else {
+                throw .err("CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")
+            }
+        } else {
+            throw .syntax
+        }
+        client.trackingFlags.insert(.caching)
+        c.ok()
     }
 
     static func help(_ c: CommandContext) throws(CommandError) {

@@ -49,6 +49,7 @@ enum ConnectionCommands {
         client.multiState = nil
         c.server.unwatchAll(client)
         c.server.unsubscribeAll(client)
+        if !client.trackingFlags.isEmpty { c.server.disableTracking(client) }
         client.database = c.keyspace.databases[0]
         client.protocolVersion = 2
         client.name = []

@@ -17,6 +17,7 @@ enum ServerCommands {
                     tips: ["request_policy:all_shards", "response_policy:all_succeeded"]) { c throws(CommandError) in
             try parseFlushMode(c)
             c.server.flush(database: c.db)
+            c.server.trackingInvalidateKeysOnFlush()
             c.ok()
         },
         CommandSpec("flushall", arity: -1, flags: [.write], acl: ["@keyspace", "@dangerous"], group: "server",
@@ -24,6 +25,7 @@ enum ServerCommands {
                     tips: ["request_policy:all_shards", "response_policy:all_succeeded"]) { c throws(CommandError) in
             try parseFlushMode(c)
             for db in c.keyspace.databases { c.server.flush(database: db) }
+            c.server.trackingInvalidateKeysOnFlush()
             c.ok()
         },
         CommandSpec("swapdb", arity: 3, flags: [.write, .fast], acl: ["@keyspace", "@dangerous"], group: "server",
