@@ -273,6 +273,8 @@ public struct RDBReader {
             var entries: [[UInt8]] = []
             if type == .hash {
                 let n = try length()
+                // Every string takes at least a byte: a count beyond the data is corrupt (and 2·n cannot overflow).
+                guard n <= data.count - position else { throw RDBFormatError() }
                 for _ in 0..<(2 * n) { entries.append(try string()) }
             } else {
                 entries = try RDBReader.listpackEntries(try string())
