@@ -25,8 +25,10 @@ test-deps:
 	@$(PYTHON) -c 'import redis, pytest; assert int(redis.__version__.split(".")[0]) >= 8' 2>/dev/null \
 		|| $(PYTHON) -m pip install --quiet 'redis>=8,<9' 'pytest>=7'
 
+# Serial: the integration tests run servers inside the test process, and maxmemory tests read that process's
+# malloc usage, which other tests running alongside would disturb.
 unit-tests: build
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel
 
 # Extra pytest arguments for the compatibility suite, e.g. COMPAT_SELECT='-k lists'.
 COMPAT_SELECT ?=

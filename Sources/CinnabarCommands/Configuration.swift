@@ -86,6 +86,11 @@ public final class Configuration {
     public private(set) var hashLimits = HashLimits()
     public private(set) var setLimits = SetLimits()
     public private(set) var zsetLimits = ZSetLimits()
+    /// maxmemory in bytes (0: no limit) and the eviction settings.
+    public private(set) var maxMemory = 0
+    public private(set) var evictionPolicy = EvictionPolicy.noeviction
+    public private(set) var maxmemorySamples = 5
+    public private(set) var evictionTenacity = 10
     /// notify-keyspace-events.
     public private(set) var notifyFlags: NotifyFlags = []
     /// client-output-buffer-limit per client class.
@@ -220,6 +225,10 @@ public final class Configuration {
         case "set-max-listpack-entries": setLimits.maxListpackEntries = Int(v) ?? 128
         case "set-max-listpack-value": setLimits.maxListpackValue = Int(v) ?? 64
         case "list-max-listpack-size": listLimits.fill = Int(v) ?? -2
+        case "maxmemory": maxMemory = Int(v) ?? 0
+        case "maxmemory-policy": evictionPolicy = EvictionPolicy(v)
+        case "maxmemory-samples": maxmemorySamples = Int(v) ?? 5
+        case "maxmemory-eviction-tenacity": evictionTenacity = Int(v) ?? 10
         case "client-output-buffer-limit": outputBufferLimits = OutputBufferLimits(v)
         case "notify-keyspace-events":
             // The canonical text can hide a class ('n' after 'A'): re-reading it must not drop that class.

@@ -54,6 +54,16 @@ extension Server {
         if client.deferredPushes != nil { appendDeferredPushes(client) }
     }
 
+    /// Out of memory, Redis refuses deny-oom commands, EXEC of a transaction holding one, and anything queued into
+    /// a MULTI (queues grow without bound) except EXEC, DISCARD, QUIT and RESET.
+    private func refusedWhenOutOfMemory(_ spec: CommandSpec, _ client: Client) -> Bool {
+        if spec.flags.contains(.denyOOM) { return true }
+        guard let multi = client.multiState else { return false }
+        if spec.parent == nil && spec.name == "exec" { return multi.commands.contains { $0.spec.flags.contains(.denyOOM) } }
+        if spec.parent == nil && ["discard", "quit", "reset"].contains(spec.name) { return false }
+        return true
+    }
+
     /// Pushes held back during the command (CLIENT REPLY OFF, a client's own messages inside EXEC) follow its reply.
     private func appendDeferredPushes(_ client: Client) {
         guard var pushes = client.deferredPushes else { return }
@@ -94,6 +104,10 @@ extension Server {
         }
         if client.isSubscribed && !client.resp3 && !spec.allowedWhileSubscribed {
             reject(.err("Can't execute '\(spec.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"), client: client)
+            return .done
+        }
+        if config.maxMemory > 0 && !performEvictions() && refusedWhenOutOfMemory(spec, client) {
+            reject(.outOfMemory, client: client)
             return .done
         }
         if let multi = client.multiState, !spec.runsInsideMulti {

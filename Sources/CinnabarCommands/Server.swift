@@ -18,6 +18,7 @@ public struct ServerStats: Sendable {
     public var errorCounts: [String: Int] = [:]
     public var clientQueryBufferLimitDisconnections = 0
     public var clientOutputBufferLimitDisconnections = 0
+    public var evictedKeys = 0
     public init() {}
 }
 
@@ -64,6 +65,9 @@ public final class Server {
     /// restored around every command without reference counting.
     var executing: Unmanaged<Client>?
     public var currentClient: Client? { executing?.takeUnretainedValue() }
+    /// The eviction pool (best candidate last) and the next database the random policies look at.
+    var evictionPool: [EvictionCandidate] = []
+    var evictionNextDatabase = 0
     /// Clients watching each key (WATCH).
     var watchers: [WatchedKey: [Client]] = [:]
     /// Client-side caching tables (Tracking.swift), and whether the keyspace hooks report to them.

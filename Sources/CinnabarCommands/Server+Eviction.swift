@@ -1,0 +1,153 @@
+// maxmemory and eviction (Redis's evict.c): before each command, when maxmemory is set and the allocator reports
+// more bytes in use than it, keys are evicted by maxmemory-policy until memory is back under the limit or the
+// time budget of maxmemory-eviction-tenacity runs out (the rest continues before the next commands). LRU, LFU and
+// TTL policies sample maxmemory-samples keys per database into a 16-entry pool of the best candidates kept across
+// calls (Redis's approximated LRU/LFU); the random policies pick uniformly. Evicting deletes the key as any
+// delete does (WATCH, tracking), publishes `evicted` and counts evicted_keys. When nothing can be evicted
+// (noeviction, or no candidate) commands flagged deny-oom are refused with Redis's OOM error.
+// SPDX-License-Identifier: BSD-3-Clause
+import CCinnabarShims
+import CinnabarStorage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum EvictionPolicy: Sendable {
+    case noeviction, allkeysLRU, volatileLRU, allkeysLFU, volatileLFU, allkeysRandom, volatileRandom, volatileTTL
+
+    init(_ name: String) {
+        switch name {
+        case "allkeys-lru": self = .allkeysLRU
+        case "volatile-lru": self = .volatileLRU
+        case "allkeys-lfu": self = .allkeysLFU
+        case "volatile-lfu": self = .volatileLFU
+        case "allkeys-random": self = .allkeysRandom
+        case "volatile-random": self = .volatileRandom
+        case "volatile-ttl": self = .volatileTTL
+        default: self = .noeviction
+        }
+    }
+
+    var volatileOnly: Bool { self == .volatileLRU || self == .volatileLFU || self == .volatileRandom || self == .volatileTTL }
+    var random: Bool { self == .allkeysRandom || self == .volatileRandom }
+}
+
+/// One candidate of the eviction pool: higher scores are evicted first.
+struct EvictionCandidate {
+    var score: UInt64
+    var database: Int
+    var key: Bytes
+}
+
+extension Server {
+    /// performEvictions: returns false when memory is over the limit and nothing could be evicted.
+    func performEvictions() -> Bool {
+        let limit = config.maxMemory
+        var used = Int(cinnabar_malloc_used())
+        if used <= limit { return true }
+        let policy = config.evictionPolicy
+        if policy == .noeviction { return false }
+        let start = monotonicMicroseconds()
+        let budget = Server.evictionTimeLimit(tenacity: config.evictionTenacity)
+        var evicted = 0
+        while used > limit {
+            guard let (db, key) = nextEvictionVictim(policy) else { return evicted > 0 }
+            key.withUnsafeBytes { k in
+                _ = db.delete(k)
+                stats.evictedKeys += 1
+                notify(.evicted, "evicted", k, db: db.id)
+            }
+            evicted += 1
+            // Re-measure every few keys: the allocator's counter is cheap but not free.
+            if evicted % 16 == 0 || evicted < 16 {
+                used = Int(cinnabar_malloc_used())
+                if monotonicMicroseconds() - start > budget { return true }
+            }
+        }
+        return true
+    }
+
+    /// evictionTimeLimitUs: 50 µs per tenacity step up to 10, then growing by 15 % per step; 100 is unlimited.
+    static func evictionTimeLimit(tenacity: Int) -> Int64 {
+        if tenacity <= 10 { return Int64(50 * max(tenacity, 1)) }
+        if tenacity < 100 { return Int64(500.0 * pow(1.15, Double(tenacity - 10))) }
+        return Int64.max
+    }
+
+    /// The key to evict next, or nil when no database has a candidate.
+    private func nextEvictionVictim(_ policy: EvictionPolicy) -> (Database, Bytes)? {
+        let databases = keyspace.databases
+        if policy.random {
+            for _ in 0..<databases.count {
+                let db = databases[evictionNextDatabase % databases.count]
+                evictionNextDatabase += 1
+                let table = policy.volatileOnly ? db.expires.count : db.keys.count
+                guard table > 0 else { continue }
+                var rng = keyspace.random
+                defer { keyspace.random = rng }
+                if policy.volatileOnly {
+                    guard let i = db.expires.randomIndex(&rng) else { continue }
+                    return (db, db.expires.entry(i).pointee.key)
+                }
+                guard let i = db.keys.randomIndex(&rng) else { continue }
+                return (db, db.keys.entry(i).pointee.key)
+            }
+            return nil
+        }
+        // Sample every database into the pool, then take the best candidate that still exists.
+        let samples = config.maxmemorySamples
+        var rng = keyspace.random
+        for db in databases {
+            let size = policy.volatileOnly ? db.expires.count : db.keys.count
+            guard size > 0 else { continue }
+            for _ in 0..<min(samples, size) {
+                let key: Bytes
+                if policy.volatileOnly {
+                    key = db.expires.entry(db.expires.randomIndex(&rng)!).pointee.key
+                } else {
+                    key = db.keys.entry(db.keys.randomIndex(&rng)!).pointee.key
+                }
+                if let score = evictionScore(db, key, policy) { addCandidate(EvictionCandidate(score: score, database: db.id, key: key)) }
+            }
+        }
+        keyspace.random = rng
+        while let best = evictionPool.popLast() {
+            let db = databases[best.database]
+            let alive = best.key.withUnsafeBytes { db.keys.find($0, hash: keyHash($0)) != nil }
+            if alive && (!policy.volatileOnly || best.key.withUnsafeBytes({ db.expireTime($0) != nil })) {
+                return (db, best.key)
+            }
+        }
+        return nil
+    }
+
+    /// A candidate's score: idle time (LRU), 255 minus the decayed counter (LFU), or how soon it expires (TTL).
+    private func evictionScore(_ db: Database, _ key: Bytes, _ policy: EvictionPolicy) -> UInt64? {
+        key.withUnsafeBytes { k -> UInt64? in
+            guard let i = db.keys.find(k, hash: keyHash(k)) else { return nil }
+            let stamp = db.keys.entry(i).pointee.value.lru
+            switch policy {
+            case .allkeysLRU, .volatileLRU:
+                return UInt64(max(0, keyspace.idleMilliseconds(lru: stamp)))
+            case .allkeysLFU, .volatileLFU:
+                return UInt64(255 - keyspace.state.lfuDecayedCounter(stamp))
+            case .volatileTTL:
+                guard let when = db.expireTime(k) else { return nil }
+                return UInt64.max - UInt64(max(0, when))
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Keeps the 16 best candidates, sorted by ascending score (the best last).
+    private func addCandidate(_ c: EvictionCandidate) {
+        if evictionPool.contains(where: { $0.database == c.database && $0.key == c.key }) { return }
+        if evictionPool.count == 16 {
+            guard c.score > evictionPool[0].score else { return }
+            evictionPool.removeFirst()
+        }
+        let at = evictionPool.firstIndex { $0.score > c.score } ?? evictionPool.count
+        evictionPool.insert(c, at: at)
+    }
+}
