@@ -106,9 +106,17 @@ extension Server {
             reject(.err("Can't execute '\(spec.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"), client: client)
             return .done
         }
-        if config.maxMemory > 0 && !performEvictions() && refusedWhenOutOfMemory(spec, client) {
-            reject(.outOfMemory, client: client)
-            return .done
+        if config.maxMemory > 0 {
+            // Evictions happen before the command runs: pushes they cause (tracking invalidations, keyspace
+            // events) reach even this client before its reply, as in Redis.
+            let running = executing
+            executing = nil
+            let ok = performEvictions()
+            executing = running
+            if !ok && refusedWhenOutOfMemory(spec, client) {
+                reject(.outOfMemory, client: client)
+                return .done
+            }
         }
         if let multi = client.multiState, !spec.runsInsideMulti {
             if spec.flags.contains(.noMulti) {

@@ -67,6 +67,9 @@ extension Server {
         return true
     }
 
+    /// For the cron: evicts when over maxmemory.
+    public func evictIfNeeded() { _ = performEvictions() }
+
     /// evictionTimeLimitUs: 50 µs per tenacity step up to 10, then growing by 15 % per step; 100 is unlimited.
     static func evictionTimeLimit(tenacity: Int) -> Int64 {
         if tenacity <= 10 { return Int64(50 * max(tenacity, 1)) }

@@ -156,6 +156,9 @@ extension Server {
             applyEvictionSettings()
         case "notify-keyspace-events":
             updateKeyspaceHooks()
+        case "maxmemory":
+            // A lower limit takes effect at once (Redis starts evicting right away).
+            if config.maxMemory > 0 { _ = performEvictions() }
         default:
             break
         }
