@@ -54,6 +54,19 @@ extension Server {
         if client.deferredPushes != nil { appendDeferredPushes(client) }
     }
 
+    /// Whether this command must check memory first: only commands that can grow the dataset (deny-oom ones, or
+    /// anything queued into a MULTI) do, and only once the bytes they brought since the allocator was last asked
+    /// could have reached maxmemory. Reading the allocator's statistics on every write would cost more than the
+    /// write itself; this estimate only ever overshoots, so the limit is still enforced.
+    @inline(__always)
+    private func mayGrowMemory(_ spec: CommandSpec, _ args: Arguments, _ client: Client) -> Bool {
+        guard spec.flags.contains(.denyOOM) || client.multiState != nil else { return false }
+        var bytes = 64
+        for i in 1..<args.count { bytes &+= args[i].count + 16 }
+        memoryEstimate &+= bytes
+        return memoryEstimate >= config.maxMemory
+    }
+
     /// Out of memory, Redis refuses deny-oom commands, EXEC of a transaction holding one, and anything queued into
     /// a MULTI (queues grow without bound) except EXEC, DISCARD, QUIT and RESET.
     private func refusedWhenOutOfMemory(_ spec: CommandSpec, _ client: Client) -> Bool {
@@ -106,7 +119,7 @@ extension Server {
             reject(.err("Can't execute '\(spec.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"), client: client)
             return .done
         }
-        if config.maxMemory > 0 {
+        if config.maxMemory > 0 && mayGrowMemory(spec, args, client) {
             // Evictions happen before the command runs: pushes they cause (tracking invalidations, keyspace
             // events) reach even this client before its reply, as in Redis.
             let running = executing

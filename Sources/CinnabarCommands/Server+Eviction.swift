@@ -44,7 +44,9 @@ extension Server {
     func performEvictions() -> Bool {
         let limit = config.maxMemory
         var used = Int(cinnabar_malloc_used())
+        memoryEstimate = used
         if used <= limit { return true }
+        defer { memoryEstimate = Int(cinnabar_malloc_used()) }
         let policy = config.evictionPolicy
         if policy == .noeviction { return false }
         let start = monotonicMicroseconds()

@@ -68,6 +68,8 @@ public final class Server {
     /// The eviction pool (best candidate last) and the next database the random policies look at.
     var evictionPool: [EvictionCandidate] = []
     var evictionNextDatabase = 0
+    /// Bytes in use when the allocator was last asked, plus what writes brought since (Server+Eviction).
+    var memoryEstimate = 0
     /// Clients watching each key (WATCH).
     var watchers: [WatchedKey: [Client]] = [:]
     /// Client-side caching tables (Tracking.swift), and whether the keyspace hooks report to them.
