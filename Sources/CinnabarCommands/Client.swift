@@ -51,6 +51,13 @@ public final class Client {
     /// suppressed (CLIENT REPLY OFF/SKIP; like Redis's CLIENT_PUSHING they are delivered anyway) and the messages a
     /// client receives from its own command (PUBLISH to itself, keyspace events of its writes).
     var deferredPushes: ByteBuffer?
+
+    /// Holds a push until the current command's reply has been written (Server.execute appends it).
+    func deferPush(_ buffer: inout ByteBuffer) {
+        var side = deferredPushes ?? ByteBufferAllocator().buffer(capacity: buffer.readableBytes)
+        side.writeBuffer(&buffer)
+        deferredPushes = side
+    }
     /// Client-side caching (Tracking.swift): flags, the client invalidations are redirected to (0: none) and the
     /// BCAST prefixes, sorted.
     public internal(set) var trackingFlags: TrackingFlags = []

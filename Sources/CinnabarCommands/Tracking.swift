@@ -234,15 +234,7 @@ extension Server {
     private func push(to client: Client, _ write: (inout ByteBuffer) -> Void) {
         var buffer = ByteBufferAllocator().buffer(capacity: 64)
         write(&buffer)
-        if client === currentClient || client === trackingReplyClient {
-            var side = client.deferredPushes ?? ByteBufferAllocator().buffer(capacity: 64)
-            side.writeBuffer(&buffer)
-            client.deferredPushes = side
-        } else if let send = client.sendAsync {
-            send(buffer)
-        } else {
-            client.out.writeBuffer(&buffer)
-        }
+        deliverPush(&buffer, to: client, afterReply: client === currentClient || client === trackingReplyClient)
     }
 
     // MARK: - After a command, cron

@@ -76,17 +76,9 @@ struct ListNode {
 
     // MARK: - Entry coding
 
-    /// Bytes of each of the two length fields of an entry of `n` bytes.
+    /// Bytes of each of the two length fields of an entry of `n` bytes (the same varint as PackedList's prefix).
     @inline(__always)
-    static func lengthSize(_ n: Int) -> Int {
-        var size = 1
-        var v = n >> 7
-        while v != 0 {
-            size += 1
-            v >>= 7
-        }
-        return size
-    }
+    static func lengthSize(_ n: Int) -> Int { PackedList.prefixSize(n) }
 
     /// Bytes of a whole entry holding `n` bytes.
     @inline(__always)

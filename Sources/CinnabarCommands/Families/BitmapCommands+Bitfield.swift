@@ -50,7 +50,7 @@ extension BitmapCommands {
                 throw .syntax
             }
             let (signed, bits) = try bitfieldType(a[j + 1])
-            let offset = try bitfieldOffset(c, a[j + 2], bits: bits)
+            let offset = try bitOffset(c, a[j + 2], hashUnit: bits)
             var value: Int64 = 0
             if kind != .get {
                 readOnly = false
@@ -148,20 +148,6 @@ extension BitmapCommands {
             bits <= (signed ? 64 : 63)
         else { throw bitfieldTypeError }
         return (signed, Int(bits))
-    }
-
-    /// getBitOffsetFromArgument with `#N` allowed: a bit offset within proto-max-bulk-len bytes.
-    static func bitfieldOffset(_ c: CommandContext, _ arg: UnsafeRawBufferPointer, bits: Int) throws(CommandError) -> Int {
-        let hash = arg.count > 0 && arg[0] == UInt8(ascii: "#")
-        guard let n = parseInt64(hash ? UnsafeRawBufferPointer(rebasing: arg[1...]) : arg) else { throw .bitOffset }
-        var offset = n
-        if hash {
-            let (m, o) = n.multipliedReportingOverflow(by: Int64(bits))
-            if o { throw .bitOffset }
-            offset = m
-        }
-        guard offset >= 0, offset >> 3 < Int64(c.server.config.protoMaxBulkLen) else { throw .bitOffset }
-        return Int(offset)
     }
 
     /// The `bits`-wide unsigned field at bit `offset` (most significant bit first); bytes past the end read as 0.

@@ -32,16 +32,22 @@ enum BitmapCommands {
     ]
     }
 
-    /// A bit offset argument: 0 ≤ offset < proto-max-bulk-len · 8 (getBitOffsetFromArgument).
-    static func bitOffset(_ c: CommandContext, _ i: Int) throws(CommandError) -> Int {
-        guard let v = parseInt64(c.args[i]), v >= 0, v < Int64(c.server.config.protoMaxBulkLen) * 8 else {
-            throw .bitOffset
+    /// A bit offset argument: 0 ≤ offset < proto-max-bulk-len · 8 (getBitOffsetFromArgument). With `hashUnit`
+    /// (BITFIELD's type width), `#N` means N · hashUnit.
+    static func bitOffset(_ c: CommandContext, _ arg: UnsafeRawBufferPointer, hashUnit: Int = 0) throws(CommandError) -> Int {
+        let hash = hashUnit > 0 && arg.count > 0 && arg[0] == UInt8(ascii: "#")
+        guard var v = parseInt64(hash ? UnsafeRawBufferPointer(rebasing: arg[1...]) : arg) else { throw .bitOffset }
+        if hash {
+            let (m, overflow) = v.multipliedReportingOverflow(by: Int64(hashUnit))
+            if overflow { throw .bitOffset }
+            v = m
         }
+        guard v >= 0, v < Int64(c.server.config.protoMaxBulkLen) * 8 else { throw .bitOffset }
         return Int(v)
     }
 
     static func setbit(_ c: CommandContext) throws(CommandError) {
-        let offset = try bitOffset(c, 2)
+        let offset = try bitOffset(c, c.args[2])
         let bitArg = c.args[3]
         guard bitArg.count == 1, bitArg[0] == 48 || bitArg[0] == 49 else {
             throw .err("bit is not an integer or out of range")
@@ -77,7 +83,7 @@ enum BitmapCommands {
     }
 
     static func getbit(_ c: CommandContext) throws(CommandError) {
-        let offset = try bitOffset(c, 2)
+        let offset = try bitOffset(c, c.args[2])
         guard let v = try c.stringValue(c.args[1]) else { return c.integer(0) }
         let bit = v.withStringBytes { b -> Int in
             let byte = offset >> 3

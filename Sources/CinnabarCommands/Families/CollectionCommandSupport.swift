@@ -90,3 +90,32 @@ enum RandomSampling {
         return picked
     }
 }
+
+/// The shared tail of LMPOP/BLMPOP and ZMPOP/BZMPOP: `numkeys key [key ...] <where> [COUNT count]`.
+enum MultiPopArguments {
+    /// Parses from `numkeysIndex` on: the key argument indexes, the direction word (read by `direction`), and the
+    /// count (1 when absent), with Redis's errors (lmpopGenericCommand / zmpopGenericCommand).
+    static func parse<Direction>(
+        _ c: CommandContext, numkeysIndex: Int,
+        direction: (UnsafeRawBufferPointer) throws(CommandError) -> Direction
+    ) throws(CommandError) -> (Range<Int>, Direction, Int) {
+        let a = c.args
+        guard let numkeys = parseInt64(a[numkeysIndex]), numkeys >= 1 else { throw .numkeysPositive }
+        guard numkeys < a.count else { throw .syntax }
+        let whereIndex = numkeysIndex + Int(numkeys) + 1
+        if whereIndex >= a.count { throw .syntax }
+        let which = try direction(a[whereIndex])
+        var count = -1
+        var j = whereIndex + 1
+        while j < a.count {
+            if count == -1 && argEquals(a[j], "COUNT") && j + 1 < a.count {
+                guard let n = parseInt64(a[j + 1]), n >= 1 else { throw .countPositive }
+                count = Int(n)
+                j += 2
+            } else {
+                throw .syntax
+            }
+        }
+        return ((numkeysIndex + 1)..<whereIndex, which, count == -1 ? 1 : count)
+    }
+}

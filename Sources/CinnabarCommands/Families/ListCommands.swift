@@ -121,12 +121,6 @@ enum ListCommands {
         throw .syntax
     }
 
-    /// An index argument (getLongFromObjectOrReply).
-    static func long(_ c: CommandContext, _ i: Int) throws(CommandError) -> Int {
-        guard let v = parseInt64(c.args[i]) else { throw .notInteger }
-        return Int(v)
-    }
-
     // MARK: - Push
 
     /// LPUSH/RPUSH/LPUSHX/RPUSHX key element [element ...].
@@ -221,24 +215,7 @@ enum ListCommands {
 
     /// The arguments of LMPOP and BLMPOP from `numkeysIndex` on: key indexes, the end, the count.
     static func parseMultiPop(_ c: CommandContext, numkeysIndex: Int) throws(CommandError) -> (Range<Int>, ListEnd, Int) {
-        let a = c.args
-        guard let numkeys = parseInt64(a[numkeysIndex]), numkeys >= 1 else { throw .numkeysPositive }
-        guard numkeys < a.count else { throw .syntax }
-        let whereIndex = numkeysIndex + Int(numkeys) + 1
-        if whereIndex >= a.count { throw .syntax }
-        let which = try end(a[whereIndex])
-        var count = -1
-        var j = whereIndex + 1
-        while j < a.count {
-            if count == -1 && argEquals(a[j], "COUNT") && j + 1 < a.count {
-                guard let n = parseInt64(a[j + 1]), n >= 1 else { throw .countPositive }
-                count = Int(n)
-                j += 2
-            } else {
-                throw .syntax
-            }
-        }
-        return ((numkeysIndex + 1)..<whereIndex, which, count == -1 ? 1 : count)
+        try MultiPopArguments.parse(c, numkeysIndex: numkeysIndex) { (w) throws(CommandError) -> ListEnd in try end(w) }
     }
 
     /// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] and BLMPOP timeout numkeys ...
@@ -335,7 +312,7 @@ enum ListCommands {
             c.null()
             return
         }
-        let index = try long(c, 2)
+        let index = try c.int(2)
         guard let i = resolve(index, count: list.count) else {
             c.null()
             return
@@ -345,8 +322,8 @@ enum ListCommands {
 
     /// LRANGE key start stop.
     static func lrange(_ c: CommandContext) throws(CommandError) {
-        var start = try long(c, 2)
-        var stop = try long(c, 3)
+        var start = try c.int(2)
+        var stop = try c.int(3)
         guard let list = try readList(c, c.args[1]) else {
             c.array(0)
             return
@@ -432,7 +409,7 @@ enum ListCommands {
     static func lset(_ c: CommandContext) throws(CommandError) {
         let key = c.args[1]
         guard let list = try writeList(c, key) else { throw .noSuchKey }
-        let index = try long(c, 2)
+        let index = try c.int(2)
         let element = c.args[3]
         let limits = c.server.config.listLimits
         list.prepareForAdding(bytes: element.count, count: 1, limits: limits)
@@ -476,7 +453,7 @@ enum ListCommands {
 
     /// LREM key count element.
     static func lrem(_ c: CommandContext) throws(CommandError) {
-        let toRemove = try long(c, 2)
+        let toRemove = try c.int(2)
         let key = c.args[1]
         guard let list = try writeList(c, key) else {
             c.integer(0)
@@ -490,8 +467,8 @@ enum ListCommands {
 
     /// LTRIM key start stop.
     static func ltrim(_ c: CommandContext) throws(CommandError) {
-        var start = try long(c, 2)
-        var stop = try long(c, 3)
+        var start = try c.int(2)
+        var stop = try c.int(3)
         let key = c.args[1]
         guard let list = try writeList(c, key) else {
             c.ok()

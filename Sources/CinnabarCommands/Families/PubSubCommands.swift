@@ -157,9 +157,9 @@ enum PubSubCommands {
         if client.replyMode == .on {
             write(&client.out)
         } else {
-            var side = client.deferredPushes ?? ByteBufferAllocator().buffer(capacity: 64)
-            write(&side)
-            client.deferredPushes = side
+            var buffer = ByteBufferAllocator().buffer(capacity: 64)
+            write(&buffer)
+            client.deferPush(&buffer)
         }
     }
 
@@ -313,17 +313,21 @@ extension Server {
             encode(&buffer, resp3)
             if resp3 { encoded.resp3 = buffer } else { encoded.resp2 = buffer }
         }
-        if client === currentClient {
-            // The executing client's own messages follow its reply (and EXEC's whole reply), as in Redis.
-            var side = client.deferredPushes ?? ByteBufferAllocator().buffer(capacity: 64)
-            side.writeBuffer(&buffer)
-            client.deferredPushes = side
-        } else if client.sendAsync == nil {
-            client.out.writeBuffer(&buffer)
-        } else {
-            client.sendAsync?(buffer)
-        }
+        // The executing client's own messages follow its reply (and EXEC's whole reply), as in Redis.
+        deliverPush(&buffer, to: client, afterReply: client === currentClient)
         enforceOutputLimit(client, config.outputBufferLimits.pubsub)
+    }
+
+    /// Hands a push (a Pub/Sub message, a tracking invalidation) to a client: held until its reply is written when
+    /// `afterReply`, else given to its transport (or appended to its output when it has none, as in tests).
+    func deliverPush(_ buffer: inout ByteBuffer, to client: Client, afterReply: Bool) {
+        if afterReply {
+            client.deferPush(&buffer)
+        } else if let send = client.sendAsync {
+            send(buffer)
+        } else {
+            client.out.writeBuffer(&buffer)
+        }
     }
 
     /// checkClientOutputBufferLimits for one class: past the hard limit, or past the soft limit for longer than

@@ -461,27 +461,12 @@ enum SortedSetCommands {
 
     /// The arguments of ZMPOP and BZMPOP from `numkeysIndex` on: the key indexes, MIN (false) or MAX (true), count.
     static func parseMultiPop(_ c: CommandContext, numkeysIndex: Int) throws(CommandError) -> ([Int], Bool, Int) {
-        let a = c.args
-        guard let numkeys = parseInt64(a[numkeysIndex]), numkeys >= 1 else { throw .numkeysPositive }
-        guard numkeys < a.count else { throw .syntax }
-        let whereIndex = numkeysIndex + Int(numkeys) + 1
-        if whereIndex >= a.count { throw .syntax }
-        let max: Bool
-        if argEquals(a[whereIndex], "MIN") { max = false }
-        else if argEquals(a[whereIndex], "MAX") { max = true }
-        else { throw .syntax }
-        var count = -1
-        var j = whereIndex + 1
-        while j < a.count {
-            if count == -1 && argEquals(a[j], "COUNT") && j + 1 < a.count {
-                guard let n = parseInt64(a[j + 1]), n >= 1 else { throw .countPositive }
-                count = Int(n)
-                j += 2
-            } else {
-                throw .syntax
-            }
+        let (keys, max, count) = try MultiPopArguments.parse(c, numkeysIndex: numkeysIndex) { (w) throws(CommandError) -> Bool in
+            if argEquals(w, "MIN") { return false }
+            if argEquals(w, "MAX") { return true }
+            throw .syntax
         }
-        return (Array((numkeysIndex + 1)..<whereIndex), max, count == -1 ? 1 : count)
+        return (Array(keys), max, count)
     }
 
     /// genericZpopCommand: pops up to `count` members (-1: one, flat reply) from the lowest or highest end of the
