@@ -65,9 +65,6 @@ public final class ListValue: EncodedCollection, DigestibleValue {
         return total
     }
 
-    /// Number of nodes (DEBUG LISTPACK / OBJECT-like introspection, tests).
-    public var nodeCount: Int { nodes.count }
-
     public func mixDigest(into digest: inout [UInt8]) {
         forEach { Digest.mix(&digest, $0) }
     }
@@ -293,14 +290,6 @@ public final class ListValue: EncodedCollection, DigestibleValue {
                 o = start
             }
         }
-    }
-
-    /// All elements, head first (SORT, tests).
-    public func elements() -> [Bytes] {
-        var r: [Bytes] = []
-        r.reserveCapacity(count)
-        forEach { r.append(Bytes($0)) }
-        return r
     }
 
     // MARK: - Edits at a position
