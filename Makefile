@@ -5,7 +5,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 ARGS ?=
 
-.PHONY: run build release test unit-tests compat-tests test-deps bench clean
+.PHONY: run build release test unit-tests compat-tests test-deps system-deps bench clean
 
 run: release
 	.build/release/cinnabar-server --save "" $(ARGS)
@@ -14,10 +14,19 @@ run: release
 # rules out concurrent access. Package.swift turns them off for Cinnabar's targets; this also covers SwiftNIO.
 RELEASE_FLAGS = -Xswiftc -enforce-exclusivity=unchecked
 
-release:
+# System libraries the build links: Lua 5.1 (the language Redis scripts are written in) with the cjson and bitop
+# modules Redis scripts use, from Debian. Installed with apt-get when missing (sudo when not root).
+SYSTEM_PACKAGES = liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+system-deps:
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 \
+		|| { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); }
+
+release: system-deps
 	$(SWIFT) build -c release --product cinnabar-server $(RELEASE_FLAGS)
 
-build:
+build: system-deps
 	$(SWIFT) build --build-tests
 
 # Python client libraries for the compatibility suite (redis-py 8 speaks RESP2 and RESP3).

@@ -29,10 +29,20 @@ let package = Package(
             swiftSettings: hotPathSettings
         ),
         .target(name: "CCinnabarShims"),
+        // Lua 5.1 from the system (Debian's liblua5.1-0-dev, lua-cjson-dev, lua-bitop-dev; `make` installs them)
+        // and the C half of Cinnabar's Lua environment: every function a script can call that may raise a Lua
+        // error lives here, because a Lua error is a longjmp that must never cross Swift frames.
+        .target(
+            name: "CCinnabarLua",
+            linkerSettings: [
+                .linkedLibrary("lua5.1"), .linkedLibrary("lua5.1-cjson"), .linkedLibrary("lua5.1-bitop"),
+                .linkedLibrary("m"),
+            ]
+        ),
         .target(
             name: "CinnabarCommands",
             dependencies: [
-                "CinnabarRESP", "CinnabarStorage", "CCinnabarShims",
+                "CinnabarRESP", "CinnabarStorage", "CCinnabarShims", "CCinnabarLua",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -99,4 +99,12 @@ public final class CommandTable {
     private func find(_ name: [UInt8]) -> CommandSpec? { name.withUnsafeBytes { find($0) } }
 
     public func find(_ name: String) -> CommandSpec? { find(Array(name.utf8)) }
+
+    /// The command or subcommand a call names (Redis's lookupCommand): a container called without a subcommand is
+    /// the container itself (its arity then rejects the call); an unknown subcommand is nil.
+    public func lookup(_ args: Arguments) -> CommandSpec? {
+        guard args.count > 0, let command = find(args[0]) else { return nil }
+        if command.subcommands.isEmpty || args.count < 2 { return command }
+        return command.subcommand(args[1])
+    }
 }

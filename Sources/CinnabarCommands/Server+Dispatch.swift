@@ -115,6 +115,10 @@ extension Server {
             reject(.noAuth, client: client)
             return .done
         }
+        if busyScriptRunning && !spec.flags.contains(.allowBusy) && client !== runningScript?.caller {
+            reject(busyScriptError, client: client)
+            return .done
+        }
         if client.isSubscribed && !client.resp3 && !spec.allowedWhileSubscribed {
             reject(.err("Can't execute '\(spec.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"), client: client)
             return .done
@@ -229,6 +233,11 @@ extension Server {
     public func unpause() {
         pause = (.none, 0)
         keyspace.isExpiryPaused = false
+    }
+
+    /// MONITOR output for a command that feeds it itself (EVAL and FCALL, ahead of their scripts' commands).
+    func feedMonitorsNow(_ args: Arguments, client: Client) {
+        if !monitors.isEmpty { feedMonitors(args, client: client) }
     }
 
     private func feedMonitors(_ args: Arguments, client: Client) {

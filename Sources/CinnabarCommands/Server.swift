@@ -83,6 +83,17 @@ public final class Server {
     public var configFilePath: String?
     /// Used by the transport to report the listening port when `port 0` asked for an ephemeral one.
     public var boundPort: Int?
+    /// Scripting: EVAL's script cache and FUNCTION's libraries (each with its own interpreter, created on first
+    /// use), the script running now, whether it has run past busy-reply-threshold, and whether the memory limit
+    /// was exceeded when it started.
+    lazy var scriptCache = ScriptCache(server: self)
+    lazy var functionLibraries = FunctionLibraries(server: self)
+    var runningScript: ScriptRun?
+    var busyScriptRunning = false
+    var outOfMemoryAtCommandStart = false
+    /// Set by the transport: serves other clients once while a script runs past busy-reply-threshold (they get
+    /// BUSY, SCRIPT KILL and FUNCTION KILL work).
+    public var processEventsWhileBusy: (() -> Void)?
     /// DEBUG SET-ACTIVE-EXPIRE: whether the cron runs active expiry.
     public var activeExpireEnabled = true
 
@@ -134,7 +145,7 @@ public final class Server {
             + DebugCommands.makeSpecs() + IntrospectionCommands.makeSpecs()
             + HashCommands.makeSpecs() + SetCommands.makeSpecs()
             + SortedSetCommands.makeSpecs() + ListCommands.makeSpecs() + SortCommands.makeSpecs()
-            + TransactionCommands.makeSpecs() + PubSubCommands.makeSpecs()
+            + TransactionCommands.makeSpecs() + PubSubCommands.makeSpecs() + ScriptingCommands.makeSpecs()
     }
 
     // MARK: - Clients

@@ -65,12 +65,5 @@ extension ServerCommands {
         "role": CommandDocs(
             "Returns the replication role.",
             since: "2.8.12", complexity: "O(1)"),
-        "function": CommandDocs(
-            "A container for function commands.",
-            since: "7.0.0", complexity: "Depends on subcommand."),
-        "function|flush": CommandDocs(
-            "Deletes all libraries and functions.",
-            since: "7.0.0", complexity: "O(N) where N is the number of functions deleted",
-            arguments: [.oneOf("flush-type", optional: true, [.pureToken("ASYNC"), .pureToken("SYNC")])]),
     ]
 }

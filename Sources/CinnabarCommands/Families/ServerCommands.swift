@@ -62,17 +62,6 @@ enum ServerCommands {
             c.integer(0)
             c.array(0)
         },
-        CommandSpec(container: "function", group: "scripting", summary: "A container for function commands.",
-                    since: "7.0.0", subcommands: [
-            CommandSpec("flush", arity: -2, flags: [.write, .noScript], acl: ["@scripting"], group: "scripting",
-                        summary: "Deletes all libraries and functions.", since: "7.0.0") { c throws(CommandError) in
-                if c.args.count > 3 { throw .err("Unknown function flush mode") }
-                if c.args.count == 3 && !argEquals(c.args[2], "ASYNC") && !argEquals(c.args[2], "SYNC") {
-                    throw .err("FUNCTION FLUSH only supports SYNC|ASYNC option")
-                }
-                c.ok()
-            },
-        ]),
     ]
     }
 

@@ -1,0 +1,98 @@
+// EVAL's scripts (Redis's eval.c): compiled once per body into the EVAL interpreter, cached by SHA1 until
+// SCRIPT FLUSH, with the flags of their shebang line.
+// SPDX-License-Identifier: BSD-3-Clause
+import CCinnabarLua
+import CinnabarStorage
+
+final class EvalScript {
+    let sha: String
+    let body: [UInt8]
+    let flags: ScriptFlags
+    /// The compiled function's reference in the interpreter's registry.
+    let ref: Int32
+
+    init(sha: String, body: [UInt8], flags: ScriptFlags, ref: Int32) {
+        self.sha = sha
+        self.body = body
+        self.flags = flags
+        self.ref = ref
+    }
+}
+
+final class ScriptCache {
+    unowned let server: Server
+    private(set) var engine: LuaEngine
+    private(set) var scripts: [String: EvalScript] = [:]
+    /// Bytes of script bodies and digests held (INFO used_memory_scripts_eval).
+    private(set) var bodyBytes = 0
+
+    init(server: Server) {
+        self.server = server
+        engine = LuaEngine(server: server, functionsMode: false)
+    }
+
+    func find(sha: UnsafeRawBufferPointer) -> EvalScript? {
+        guard sha.count == 40 else { return nil }
+        return scripts[String(decoding: sha.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)]
+    }
+
+    /// The script for a body, compiled and cached if new (luaCreateFunction).
+    func load(_ body: UnsafeRawBufferPointer) throws(CommandError) -> EvalScript {
+        let sha = sha1Hex(body)
+        if let known = scripts[sha] { return known }
+        let (flags, shebangLength) = try parseShebang(body)
+        let code = UnsafeRawBufferPointer(rebasing: body[shebangLength...])
+        let L = engine.L
+        if luaL_loadbuffer(L, code.baseAddress?.assumingMemoryBound(to: CChar.self), code.count, "@user_script") != 0 {
+            let message = engine.string(at: -1) ?? ""
+            cinnabar_lua_pop(L, 1)
+            throw .err("Error compiling script (new function): \(message)")
+        }
+        let ref = luaL_ref(L, cinnabar_lua_registryindex())
+        let script = EvalScript(sha: sha, body: Array(body), flags: flags, ref: ref)
+        scripts[sha] = script
+        bodyBytes += body.count + 40 + 64
+        return script
+    }
+
+    /// SCRIPT FLUSH: a new interpreter and an empty cache.
+    func flush() {
+        scripts.removeAll()
+        bodyBytes = 0
+        engine = LuaEngine(server: server, functionsMode: false)
+    }
+
+    /// The shebang line of an EVAL script (evalExtractShebangFlags): `#!lua flags=no-writes,allow-oom`. Without
+    /// one the script runs with Redis's pre-7.0 rules. Returns the flags and the length of the line (its newline
+    /// stays, so line numbers in errors are the user's).
+    func parseShebang(_ body: UnsafeRawBufferPointer) throws(CommandError) -> (ScriptFlags, Int) {
+        guard body.count >= 2 && body[0] == UInt8(ascii: "#") && body[1] == UInt8(ascii: "!") else {
+            return (.evalCompat, 0)
+        }
+        guard let end = body.firstIndex(of: 10) else { throw .err("Invalid script shebang") }
+        let line = String(decoding: body[0..<end], as: UTF8.self)
+        let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+        guard let engineName = parts.first else { throw .err("Invalid engine in script shebang") }
+        guard engineName == "#!lua" else { throw .err("Unexpected engine in script shebang: \(engineName)") }
+        var flags: ScriptFlags = []
+        for part in parts.dropFirst() {
+            guard part.hasPrefix("flags=") else { throw .err("Unknown lua shebang option: \(part)") }
+            let list = part.dropFirst(6)
+            if list.isEmpty { continue }
+            for name in list.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let flag = ScriptFlags.names.first(where: { $0.0 == name })?.1 else {
+                    throw .err("Unexpected flag in script shebang: \(name)")
+                }
+                flags.insert(flag)
+            }
+        }
+        return (flags, end)
+    }
+}
+
+/// SHA-1 as 40 lowercase hex digits.
+func sha1Hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    var digest = [CChar](repeating: 0, count: 41)
+    cinnabar_sha1hex(&digest, bytes.baseAddress, bytes.count)
+    return String(decoding: digest.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
