@@ -89,8 +89,12 @@ public final class Server {
     lazy var scriptCache = ScriptCache(server: self)
     lazy var functionLibraries = FunctionLibraries(server: self)
     var runningScript: ScriptRun?
+    /// The client whose script is running (the transport leaves its connection alone meanwhile).
+    public var scriptCaller: Client? { runningScript?.caller }
     var busyScriptRunning = false
     var outOfMemoryAtCommandStart = false
+    /// DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call no-script commands (the test suite's DEBUG PROTOCOL).
+    var scriptDenyDisabled = false
     /// Set by the transport: serves other clients once while a script runs past busy-reply-threshold (they get
     /// BUSY, SCRIPT KILL and FUNCTION KILL work).
     public var processEventsWhileBusy: (() -> Void)?

@@ -56,6 +56,13 @@ public final class CinnabarServer: @unchecked Sendable {
         #else
         transport = NIOTransport(server: server, ephemeralPort: ephemeralPort)
         #endif
+        #if os(Linux)
+        if let epoll = transport as? EpollTransport {
+            // A script past busy-reply-threshold keeps the server answering (BUSY, SCRIPT KILL). The NIO
+            // transport's event loop cannot be re-entered, so there a script simply runs to its end.
+            server.processEventsWhileBusy = { [weak epoll] in epoll?.processEventsWhileBusy() }
+        }
+        #endif
         server.shutdownHandler = { [weak transport] save, force in
             transport?.requestStop(reason: [])
             return nil

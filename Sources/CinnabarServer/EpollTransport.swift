@@ -222,6 +222,36 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
         }
     }
 
+    /// While a script runs past busy-reply-threshold (Redis's processEventsWhileBlocked): one non-blocking pass
+    /// over the sockets. Other clients' commands get BUSY unless they may run (SCRIPT KILL, FUNCTION KILL,
+    /// SHUTDOWN NOSAVE ...); the script's own client is left alone until the script ends.
+    func processEventsWhileBusy() {
+        let capacity = 64
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
+        defer { events.deallocate() }
+        let caller = server.scriptCaller
+        let n = epoll_wait(epollFD, events, Int32(capacity), 0)
+        for i in 0..<Int(max(n, 0)) {
+            let token = events[i].data.u64
+            let mask = events[i].events
+            if token == wakeToken {
+                var value: UInt64 = 0
+                _ = read(wakeFD, &value, 8)
+            } else if let listener = listeners[token] {
+                acceptConnections(listener.fd, isUnix: listener.isUnix)
+            } else if let connection = connections[token], connection.client !== caller {
+                if mask & (EPOLLIN.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { connection.readable() }
+                if !connection.closed && mask & EPOLLOUT.rawValue != 0 { connection.writable() }
+            }
+        }
+        writePendingReplies()
+        if let reasons = stopRequest.withLockedValue({ $0 }) {
+            // SHUTDOWN NOSAVE while a script runs: there is no returning to the loop; leave as Redis does.
+            shutDown(reasons)
+            exit(0)
+        }
+    }
+
     private func runTimers() {
         let now = monotonicMilliseconds()
         if now >= nextCron {

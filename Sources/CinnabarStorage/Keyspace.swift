@@ -65,6 +65,9 @@ public final class KeyspaceState {
     public var hasReadyKeys = false
     /// While true (a paused server), expired keys are reported missing but not removed.
     public var isExpiryPaused = false
+    /// While a script runs, time stands still for the keyspace: every command of the script sees the time it
+    /// started at (Redis 7), even while other clients are answered BUSY.
+    public var timeFrozen = false
     /// Called after every modification of a key (WATCH, tracking and notifications hang off this later).
     public var onKeyModified: ((Database, UnsafeRawBufferPointer) -> Void)?
     /// Called when a read finds no key (keyspace event "keymiss").
@@ -139,7 +142,9 @@ public final class Keyspace {
 
     /// Refreshes the cached time; called before each batch of commands.
     @inlinable
-    public func updateTime() { state.now = state.clock.readMilliseconds() }
+    public func updateTime() {
+        if !state.timeFrozen { state.now = state.clock.readMilliseconds() }
+    }
 
     public var lruClock: UInt32 { state.lruClock }
 

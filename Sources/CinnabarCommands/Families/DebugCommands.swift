@@ -63,7 +63,10 @@ enum DebugCommands {
         case "log" where n == 3:
             c.server.logger.warning("DEBUG LOG: \(c.args.string(2))")
             c.ok()
-        case "quicklist-packed-threshold", "set-disable-deny-scripts", "pause-cron", "replybuffer",
+        case "set-disable-deny-scripts" where n == 3:
+            c.server.scriptDenyDisabled = (parseInt64(c.args[2]) ?? 0) != 0
+            c.ok()
+        case "quicklist-packed-threshold", "pause-cron", "replybuffer",
             "stringmatch-len", "set-skip-checksum-validation", "dict-resizing", "listpack", "quicklist":
             c.ok()
         case "jmap", "reload", "loadaof":

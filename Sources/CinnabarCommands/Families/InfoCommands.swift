@@ -159,6 +159,8 @@ enum InfoCommands {
         let maxmemory = Int(s.config.get("maxmemory") ?? "0") ?? 0
         let frag = m.used > 0 ? Double(m.rss) / Double(m.used) : 0
         let clientsMemory = s.clients.values.reduce(0) { $0 + $1.out.capacity + 1024 }
+        let scripts = s.scriptCache, functions = s.functionLibraries
+        let evalVM = scripts.engine.memoryUsed, functionsVM = functions.engine.memoryUsed
         return [
             "# Memory",
             "used_memory:\(m.used)",
@@ -177,19 +179,19 @@ enum InfoCommands {
             "allocator_resident:\(m.rss)",
             "total_system_memory:\(m.system)",
             "total_system_memory_human:\(bytesToHuman(m.system))",
-            "used_memory_lua:32768",
-            "used_memory_vm_eval:32768",
-            "used_memory_lua_human:32.00K",
-            "used_memory_scripts_eval:0",
-            "number_of_cached_scripts:0",
-            "number_of_functions:0",
-            "number_of_libraries:0",
-            "used_memory_vm_functions:32768",
-            "used_memory_vm_total:65536",
-            "used_memory_vm_total_human:64.00K",
-            "used_memory_functions:0",
-            "used_memory_scripts:0",
-            "used_memory_scripts_human:0B",
+            "used_memory_lua:\(evalVM)",
+            "used_memory_vm_eval:\(evalVM)",
+            "used_memory_lua_human:\(bytesToHuman(evalVM))",
+            "used_memory_scripts_eval:\(scripts.bodyBytes)",
+            "number_of_cached_scripts:\(scripts.scripts.count)",
+            "number_of_functions:\(functions.functions.count)",
+            "number_of_libraries:\(functions.libraries.count)",
+            "used_memory_vm_functions:\(functionsVM)",
+            "used_memory_vm_total:\(evalVM + functionsVM)",
+            "used_memory_vm_total_human:\(bytesToHuman(evalVM + functionsVM))",
+            "used_memory_functions:\(functions.codeBytes)",
+            "used_memory_scripts:\(scripts.bodyBytes + functions.codeBytes)",
+            "used_memory_scripts_human:\(bytesToHuman(scripts.bodyBytes + functions.codeBytes))",
             "maxmemory:\(maxmemory)",
             "maxmemory_human:\(bytesToHuman(maxmemory))",
             "maxmemory_policy:\(s.config.get("maxmemory-policy") ?? "noeviction")",

@@ -184,7 +184,7 @@ enum ScriptingCommands {
         let engine = cache.engine
         cinnabar_lua_push_error_handler(engine.L)
         lua_rawgeti(engine.L, cinnabar_lua_registryindex(), script.ref)
-        server.runScript(run, engine: engine, keys: keys, args: c.args)
+        if server.runScript(run, engine: engine, keys: keys, args: c.args) { c.spec.failedCalls += 1 }
     }
 
     static func fcall(_ c: CommandContext, readOnly: Bool) throws(CommandError) {
@@ -197,7 +197,7 @@ enum ScriptingCommands {
         let engine = libraries.engine
         cinnabar_lua_push_error_handler(engine.L)
         lua_rawgeti(engine.L, cinnabar_lua_registryindex(), function.ref)
-        c.server.runScript(run, engine: engine, keys: keys, args: c.args)
+        if c.server.runScript(run, engine: engine, keys: keys, args: c.args) { c.spec.failedCalls += 1 }
     }
 
     // MARK: - FUNCTION
@@ -374,11 +374,17 @@ extension Server {
         return run
     }
 
-    /// Runs the function on top of the engine's stack (its error handler below) and replies.
-    func runScript(_ run: ScriptRun, engine: LuaEngine, keys: Range<Int>, args: Arguments) {
+    /// Runs the function on top of the engine's stack (its error handler below) and replies; returns whether the
+    /// reply was an error.
+    func runScript(_ run: ScriptRun, engine: LuaEngine, keys: Range<Int>, args: Arguments) -> Bool {
         runningScript = run
-        engine.call(run, keys: keys, args: args)
+        keyspace.updateTime()
+        keyspace.state.timeFrozen = true
+        run.startedMicros = unixTimeMicroseconds()
+        let failed = engine.call(run, keys: keys, args: args)
+        keyspace.state.timeFrozen = false
         runningScript = nil
+        return failed
     }
 
     /// SCRIPT KILL / FUNCTION KILL (scriptKill).

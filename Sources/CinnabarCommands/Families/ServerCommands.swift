@@ -33,7 +33,8 @@ enum ServerCommands {
                     handler: swapdb),
         CommandSpec("time", arity: 1, flags: [.loading, .stale, .fast], group: "server",
                     summary: "Returns the server time.", since: "2.6.0", tips: ["nondeterministic_output"]) { c throws(CommandError) in
-            let us = unixTimeMicroseconds()
+            // A script sees the time it started at.
+            let us = c.client.fd < 0 ? c.server.runningScript?.startedMicros ?? unixTimeMicroseconds() : unixTimeMicroseconds()
             c.array(2)
             c.bulk(String(us / 1_000_000))
             c.bulk(String(us % 1_000_000))
@@ -98,6 +99,8 @@ enum ServerCommands {
                 throw .err("No shutdown in progress.")
             } else { throw .syntax }
         }
+        // While a script runs past busy-reply-threshold, only SHUTDOWN NOSAVE may stop the server.
+        if c.server.busyScriptRunning && save != false { throw c.server.busyScriptError }
         if let handler = c.server.shutdownHandler, let problem = handler(save, force) {
             throw .err(problem)
         }

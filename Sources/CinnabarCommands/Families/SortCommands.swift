@@ -97,8 +97,8 @@ enum SortCommands {
         if let value, value.type != .set && value.type != .list && value.type != .zset { throw .wrongType }
         let type = value?.type ?? .list
 
-        // A set has no order of its own: when storing, sort it so the stored list is deterministic.
-        if dontSort && type == .set && storeKey != nil {
+        // A set has no order of its own: when storing, or for a script, sort it so the result is deterministic.
+        if dontSort && type == .set && (storeKey != nil || c.client.fd < 0) {
             dontSort = false
             alpha = true
             sortBy = nil

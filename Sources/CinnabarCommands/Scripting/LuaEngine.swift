@@ -43,6 +43,8 @@ final class ScriptRun {
     /// When it started (monotonic ms), and whether it has run past busy-reply-threshold.
     let started: Int64
     var busy = false
+    /// Wall-clock time at the start (TIME inside the script answers it).
+    var startedMicros: Int64 = 0
     /// FCALL's arguments (FUNCTION STATS shows them).
     var command: [[UInt8]] = []
 
@@ -104,13 +106,14 @@ final class LuaEngine {
 
     /// Runs the function on top of the stack (error handler below it) for `run`, with KEYS/ARGV set as globals
     /// (EVAL) or passed as the two arguments (FCALL), and writes its reply to the caller.
-    func call(_ run: ScriptRun, keys: Range<Int>, args: Arguments) {
+    /// Returns whether the reply was an error (the script's command counts as failed).
+    @discardableResult
+    func call(_ run: ScriptRun, keys: Range<Int>, args: Arguments) -> Bool {
         let caller = run.caller
         self.run = run
         scriptClient.database = caller.database
         scriptClient.protocolVersion = 2
         scriptClient.user = caller.user
-        cinnabar_lua_reset_random()
         let hooked = server.config.busyReplyThreshold > 0
         if hooked { cinnabar_lua_set_timeout_hook(L, 1) }
         pushArray(args, keys)
@@ -124,17 +127,21 @@ final class LuaEngine {
             lua_gc(L, LUA_GCSTEP, 50)
             callsSinceCollection = 0
         }
+        var failed = true
         if status != 0 {
             replyScriptError(to: caller, name: run.name)
         } else {
             var out = caller.out
             caller.out = ByteBuffer()
+            let start = out.writerIndex
             writeReply(&out, resp3: caller.resp3, depth: 0)
+            failed = out.getInteger(at: start, as: UInt8.self) == UInt8(ascii: "-")
             caller.out = out
         }
         cinnabar_lua_pop(L, 1)  // the error handler
         self.run = nil
         if run.busy { server.scriptEnded() }
+        return failed
     }
 
     private func pushArray<S: Sequence>(_ args: Arguments, _ indexes: S) where S.Element == Int {
@@ -503,6 +510,7 @@ final class LuaEngine {
             return raise ? -1 : 1
         }
         if let message = checkScriptCall(args, run: run) {
+            server.commands.lookup(args)?.rejectedCalls += 1
             server.countError(CommandError(message.hasPrefix("-") ? String(message.dropFirst()) : "ERR " + message))
             pushError(message, ignoreStats: true)
             return raise ? -1 : 1
@@ -533,7 +541,7 @@ final class LuaEngine {
         if (spec.arity > 0 && spec.arity != args.count) || args.count < -spec.arity {
             return "Wrong number of args calling Redis command from script"
         }
-        if spec.flags.contains(.noScript) { return "This Redis command is not allowed from script" }
+        if spec.flags.contains(.noScript) && !server.scriptDenyDisabled { return "This Redis command is not allowed from script" }
         let writes = spec.flags.contains(.write)
         if run.readOnly && (writes || spec.flags.contains(.mayReplicate)) {
             return "Write commands are not allowed from read-only scripts."
