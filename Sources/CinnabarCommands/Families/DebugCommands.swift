@@ -35,7 +35,8 @@ enum DebugCommands {
             c.server.activeExpireEnabled = try c.int(2) != 0
             c.ok()
         case "object" where n == 3:
-            guard let index = c.db.find(c.args[2], options: [.noTouch, .noStats]) else { throw .noSuchKey }
+            // The raw table, as Redis's dictFind: a logically expired key is still there until something expires it.
+            guard let index = c.db.keys.find(c.args[2], hash: keyHash(c.args[2])) else { throw .noSuchKey }
             let e = c.db.keys.entry(index).pointee
             let v = e.value.value
             let serialized = serializedLength(v)

@@ -509,14 +509,20 @@ final class LuaEngine {
             pushError("Lua redis lib command arguments must be strings or integers")
             return raise ? -1 : 1
         }
-        if let message = checkScriptCall(args, run: run) {
+        let spec: CommandSpec
+        switch checkScriptCall(args, run: run) {
+        case let .success(found): spec = found
+        case let .failure(rejection):
             server.commands.lookup(args)?.rejectedCalls += 1
+            let message = rejection.message
             server.countError(CommandError(message.hasPrefix("-") ? String(message.dropFirst()) : "ERR " + message))
             pushError(message, ignoreStats: true)
             return raise ? -1 : 1
         }
         let start = scriptClient.out.writerIndex
-        server.execute(args, client: scriptClient)
+        // Straight to the command: the dispatcher's checks for clients (memory, MULTI, pause, BUSY) were done for
+        // the script itself, and checkScriptCall applied Redis's rules for scripts.
+        server.invoke(spec, args, client: scriptClient)
         let length = scriptClient.out.writerIndex - start
         var isError = false
         scriptClient.out.withUnsafeReadableBytes { all in
@@ -529,30 +535,34 @@ final class LuaEngine {
         return raise && isError ? -1 : 1
     }
 
+    struct Rejection: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
+    }
+
     /// Redis's checks before a script's command: existence and arity, no-script commands, writes from read-only
-    /// scripts, and the memory limit before the first write. Returns the error text, or nil when it may run.
-    private func checkScriptCall(_ args: Arguments, run: ScriptRun) -> String? {
+    /// scripts, and the memory limit before the first write. Returns the command, or the error text.
+    private func checkScriptCall(_ args: Arguments, run: ScriptRun) -> Result<CommandSpec, Rejection> {
         guard let spec = server.commands.lookup(args) else {
-            if let container = server.commands.find(args[0]), !container.subcommands.isEmpty, args.count < 2 {
-                return "Wrong number of args calling Redis command from script"
-            }
-            return "Unknown Redis command called from script"
+            return .failure(Rejection("Unknown Redis command called from script"))
         }
         if (spec.arity > 0 && spec.arity != args.count) || args.count < -spec.arity {
-            return "Wrong number of args calling Redis command from script"
+            return .failure(Rejection("Wrong number of args calling Redis command from script"))
         }
-        if spec.flags.contains(.noScript) && !server.scriptDenyDisabled { return "This Redis command is not allowed from script" }
+        if spec.flags.contains(.noScript) && !server.scriptDenyDisabled {
+            return .failure(Rejection("This Redis command is not allowed from script"))
+        }
         let writes = spec.flags.contains(.write)
         if run.readOnly && (writes || spec.flags.contains(.mayReplicate)) {
-            return "Write commands are not allowed from read-only scripts."
+            return .failure(Rejection("Write commands are not allowed from read-only scripts."))
         }
         if !run.allowOOM && !run.wroteData && server.config.maxMemory > 0 && server.outOfMemoryAtCommandStart
             && spec.flags.contains(.denyOOM)
         {
-            return "-" + CommandError.outOfMemory.message
+            return .failure(Rejection("-" + CommandError.outOfMemory.message))
         }
         if writes { run.wroteData = true }
-        return nil
+        return .success(spec)
     }
 
     /// The call's arguments, copied into the reused buffers (numbers formatted as Redis does: %.17g).
