@@ -622,7 +622,6 @@ lua_State *cinnabar_lua_open(void *context, int functions_mode, const char *redi
     set_number(L, "REPL_REPLICA", 2);
     set_number(L, "REPL_ALL", 3);
     add_log_and_version(L, redis_version, redis_version_num);
-    if (functions_mode) set_function(L, "register_function", redis_register_function);
     lua_setfield(L, G, "redis");
 
     // The error handler keeps the debug library as an upvalue; scripts do not get it.

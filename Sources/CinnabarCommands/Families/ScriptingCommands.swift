@@ -102,6 +102,7 @@ enum ScriptingCommands {
                 },
                 sub("flush", -2, [.noScript, .write], tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
                     acl: ["@write"]) { c throws(CommandError) in
+                    if c.args.count > 3 { throw subcommandSyntax(c) }
                     guard c.args.count == 2
                         || (c.args.count == 3 && (equalsIgnoringCase(c.args[2], "sync") || equalsIgnoringCase(c.args[2], "async")))
                     else { throw .err("FUNCTION FLUSH only supports SYNC|ASYNC option") }
@@ -154,6 +155,11 @@ enum ScriptingCommands {
         ]
     }
 
+    /// addReplySubcommandSyntaxError.
+    static func subcommandSyntax(_ c: CommandContext) -> CommandError {
+        .err("unknown subcommand or wrong number of arguments for '\(c.args.string(1).prefix(128))'. Try \(c.args.string(0).uppercased()) HELP.")
+    }
+
     // MARK: - EVAL family
 
     /// numkeys of EVAL/FCALL: the key argument indexes.
@@ -189,7 +195,7 @@ enum ScriptingCommands {
 
     static func fcall(_ c: CommandContext, readOnly: Bool) throws(CommandError) {
         let libraries = c.server.functionLibraries
-        guard let function = libraries.functions[c.args.string(1)] else { throw .err("Function not found") }
+        guard let function = libraries.functions[c.args.string(1).lowercased()] else { throw .err("Function not found") }
         let keys = try keyIndexes(c, badNumber: .err("Bad number of keys provided"))
         c.server.feedMonitorsNow(c.args, client: c.client)
         let run = try c.server.prepareScriptRun(c, name: function.name, flags: function.flags, readOnly: readOnly,
@@ -306,7 +312,7 @@ enum ScriptingCommands {
 
     static func functionRestore(_ c: CommandContext) throws(CommandError) {
         var policy = "append"
-        if c.args.count > 4 { throw .syntax }
+        if c.args.count > 4 { throw subcommandSyntax(c) }
         if c.args.count == 4 {
             policy = c.args.string(3).lowercased()
             guard ["flush", "append", "replace"].contains(policy) else {

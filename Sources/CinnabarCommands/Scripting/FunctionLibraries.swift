@@ -37,7 +37,7 @@ final class FunctionLibrary {
 final class FunctionLibraries {
     unowned let server: Server
     let engine: LuaEngine
-    /// Libraries in load order, and every function by name.
+    /// Libraries in load order, and every function by lowercased name (FCALL's names are case-insensitive).
     private(set) var libraries: [FunctionLibrary] = []
     private(set) var functions: [String: ScriptFunction] = [:]
 
@@ -88,21 +88,21 @@ final class FunctionLibraries {
             throw .err("No functions registered")
         }
         for f in library.functions {
-            if let existing = functions[f.name], existing.library !== old {
+            if let existing = functions[f.name.lowercased()], existing.library !== old {
                 release(library)
                 throw .err("Function \(f.name) already exists")
             }
         }
         if let old { remove(old) }
         libraries.append(library)
-        for f in library.functions { functions[f.name] = f }
+        for f in library.functions { functions[f.name.lowercased()] = f }
         return name
     }
 
     /// FUNCTION DELETE.
     func remove(_ library: FunctionLibrary) {
         libraries.removeAll { $0 === library }
-        for f in library.functions where functions[f.name] === f { functions[f.name] = nil }
+        for f in library.functions where functions[f.name.lowercased()] === f { functions[f.name.lowercased()] = nil }
         release(library)
     }
 
@@ -123,9 +123,10 @@ final class FunctionLibraries {
             throw .err("Missing library metadata")
         }
         guard let end = code.firstIndex(of: 10) else { throw .err("Invalid library metadata") }
-        let parts = String(decoding: code[0..<end], as: UTF8.self)
-            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-        guard let first = parts.first else { throw .err("Invalid library metadata") }
+        // Split as Redis's sdssplitargs does (quotes may open inside a word: name="foo" is name=foo).
+        guard let words = splitArgs(Array(code[0..<end])), let first = words.first.map({ String(decoding: $0, as: UTF8.self) })
+        else { throw .err("Invalid library metadata") }
+        let parts = [first] + words.dropFirst().map { String(decoding: $0, as: UTF8.self) }
         var name: String?
         for part in parts.dropFirst() {
             if part.lowercased().hasPrefix("name=") {
@@ -180,10 +181,11 @@ extension LuaEngine {
         cinnabar_lua_pop(L, 1)  // the flags
         let name = string(at: 1) ?? ""
         guard FunctionLibraries.validName(name) else {
-            pushError("Function names can only contain letters, numbers, or underscores(_) and must be at least one character long")
+            // Redis words this error the same way for function names.
+            pushError("Library names can only contain letters, numbers, or underscores(_) and must be at least one character long")
             return -1
         }
-        if library.functions.contains(where: { $0.name == name }) {
+        if library.functions.contains(where: { $0.name.lowercased() == name.lowercased() }) {
             pushError("Function already exists in the library")
             return -1
         }

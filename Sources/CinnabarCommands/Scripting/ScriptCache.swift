@@ -70,9 +70,11 @@ final class ScriptCache {
             return (.evalCompat, 0)
         }
         guard let end = body.firstIndex(of: 10) else { throw .err("Invalid script shebang") }
-        let line = String(decoding: body[0..<end], as: UTF8.self)
-        let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-        guard let engineName = parts.first else { throw .err("Invalid engine in script shebang") }
+        // Words as Redis's sdssplitargs splits them.
+        guard let words = splitArgs(Array(body[0..<end]))?.map({ String(decoding: $0, as: UTF8.self) }),
+              let engineName = words.first
+        else { throw .err("Invalid engine in script shebang") }
+        let parts = words
         guard engineName == "#!lua" else { throw .err("Unexpected engine in script shebang: \(engineName)") }
         var flags: ScriptFlags = []
         for part in parts.dropFirst() {
