@@ -185,7 +185,7 @@ enum ScriptingCommands {
         } else {
             script = try cache.load(c.args[1])
         }
-        let run = try server.prepareScriptRun(c, name: "f_" + script.sha, flags: script.flags, readOnly: readOnly,
+        let run = try server.prepareScriptRun(c, name: script.sha, flags: script.flags, readOnly: readOnly,
                                               evalMode: true)
         let engine = cache.engine
         cinnabar_lua_push_error_handler(engine.L)

@@ -32,7 +32,7 @@ public struct ScriptFlags: OptionSet, Sendable {
 /// What the running script may do and has done (Redis's scriptRunCtx).
 final class ScriptRun {
     let caller: Client
-    /// "f_<sha>" for EVAL, the function's name for FCALL.
+    /// The SHA1 for EVAL, the function's name for FCALL (error messages: "script: <name>").
     let name: String
     let evalMode: Bool
     let readOnly: Bool
