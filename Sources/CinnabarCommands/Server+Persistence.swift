@@ -253,7 +253,10 @@ extension Server {
             guard saveSynchronously() else { throw CommandError("ERR") }
         }
         if flush {
+            // emptyData here does not count changes (the reload restores what was saved).
+            let dirty = keyspace.dirty
             for db in keyspace.databases { self.flush(database: db) }
+            keyspace.dirty = dirty
         }
         do {
             try loadRDBFile(allowDuplicates: merge)
