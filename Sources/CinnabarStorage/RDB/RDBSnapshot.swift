@@ -242,6 +242,7 @@ public final class RDBFileSink: @unchecked Sendable {
     let checksum: Bool
     /// Written from the queue only.
     var crc: UInt64 = 0
+    var isClosed = false
     public private(set) var bytesWritten = 0
 
     /// Opens the temp file; throws with Redis's log text when it cannot.
@@ -303,6 +304,7 @@ public final class RDBFileSink: @unchecked Sendable {
             }
             if failure == nil && fsync(fd) != 0 { failure = "Write error saving DB on disk: \(String(cString: strerror(errno)))" }
             close(fd)
+            isClosed = true
             if failure == nil && rename(tempPath, targetPath) != 0 {
                 failure = "Error moving temp DB file \(tempPath) on the final destination \(targetPath) (in server root dir \(directory)): \(String(cString: strerror(errno)))"
             }
@@ -322,7 +324,10 @@ public final class RDBFileSink: @unchecked Sendable {
     func abort() {
         state.withLock { $0.failed = "aborted" }
         queue.async { [self] in
+            // A save that completed before the abort keeps its outcome (the file is in place).
+            guard !isClosed else { return }
             close(fd)
+            isClosed = true
             unlink(tempPath)
             state.withLock { $0.outcome = .failure("aborted") }
         }
