@@ -16,6 +16,17 @@ struct RDBFileTests {
         return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
     }
 
+    static func removeDirectory(_ path: String) {
+        if let d = opendir(path) {
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                if name != "." && name != ".." { unlink(path + "/" + name) }
+            }
+            closedir(d)
+        }
+        rmdir(path)
+    }
+
     static func readFile(_ path: String) -> [UInt8] {
         let fd = open(path, O_RDONLY)
         defer { close(fd) }
@@ -132,6 +143,7 @@ struct RDBFileTests {
     @Test("Every type and encoding round-trips, with deadlines and databases", arguments: [true, false])
     func roundTrip(compress: Bool) throws {
         let dir = RDBFileTests.temporaryDirectory()
+        defer { RDBFileTests.removeDirectory(dir) }
         let source = RDBFileTests.makeKeyspace()
         RDBFileTests.fill(source)
         let path = try RDBFileTests.save(source, dir: dir, compress: compress)
@@ -156,14 +168,17 @@ struct RDBFileTests {
     func compression() throws {
         let source = RDBFileTests.makeKeyspace()
         RDBFileTests.fill(source)
-        let plain = RDBFileTests.readFile(try RDBFileTests.save(source, dir: RDBFileTests.temporaryDirectory(), compress: false))
-        let packed = RDBFileTests.readFile(try RDBFileTests.save(source, dir: RDBFileTests.temporaryDirectory(), compress: true))
+        let dir = RDBFileTests.temporaryDirectory()
+        defer { RDBFileTests.removeDirectory(dir) }
+        let plain = RDBFileTests.readFile(try RDBFileTests.save(source, dir: dir, compress: false))
+        let packed = RDBFileTests.readFile(try RDBFileTests.save(source, dir: dir, compress: true))
         #expect(packed.count < plain.count - 1000)
     }
 
     @Test("A truncated or corrupted file is refused with an error, never a crash")
     func corruptFiles() throws {
         let dir = RDBFileTests.temporaryDirectory()
+        defer { RDBFileTests.removeDirectory(dir) }
         let source = RDBFileTests.makeKeyspace()
         RDBFileTests.fill(source)
         let data = RDBFileTests.readFile(try RDBFileTests.save(source, dir: dir))
@@ -209,6 +224,7 @@ struct RDBFileTests {
     @Test("A file written with rdbchecksum no has a zero checksum and loads")
     func noChecksum() throws {
         let dir = RDBFileTests.temporaryDirectory()
+        defer { RDBFileTests.removeDirectory(dir) }
         let source = RDBFileTests.makeKeyspace()
         RDBFileTests.fill(source)
         let data = RDBFileTests.readFile(try RDBFileTests.save(source, dir: dir, checksum: false))
@@ -221,6 +237,7 @@ struct RDBFileTests {
     @Test("A save is the image of its start whatever is written, deleted, flushed or swapped meanwhile")
     func pointInTime() throws {
         let dir = RDBFileTests.temporaryDirectory()
+        defer { RDBFileTests.removeDirectory(dir) }
         let k = RDBFileTests.makeKeyspace()
         for i in 0..<5000 { RDBFileTests.put(k.databases[0], "key:\(i)", RDBFileTests.string("value-\(i)")) }
         for i in 0..<3000 { RDBFileTests.put(k.databases[1], "one:\(i)", RDBFileTests.list(["a\(i)", "b"])) }
@@ -275,6 +292,7 @@ struct RDBFileTests {
     @Test("An aborted save leaves no temp file and the next save is complete")
     func abort() throws {
         let dir = RDBFileTests.temporaryDirectory()
+        defer { RDBFileTests.removeDirectory(dir) }
         let k = RDBFileTests.makeKeyspace()
         for i in 0..<3000 { RDBFileTests.put(k.databases[0], "key:\(i)", RDBFileTests.string("value-\(i)")) }
         let sink = try RDBFileSink(directory: dir, filename: "dump.rdb", checksum: true)
