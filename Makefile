@@ -29,10 +29,13 @@ release: system-deps
 build: system-deps
 	$(SWIFT) build --build-tests
 
-# Python client libraries for the compatibility suite (redis-py 8 speaks RESP2 and RESP3).
+# Python client libraries for the compatibility suite (redis-py 8 speaks RESP2 and RESP3), and Debian's
+# redis-server, which tests/compat/test_persistence.py runs to exchange RDB files with (CI runs as root on a fresh
+# Debian machine).
 test-deps:
 	@$(PYTHON) -c 'import redis, pytest; assert int(redis.__version__.split(".")[0]) >= 8' 2>/dev/null \
 		|| $(PYTHON) -m pip install --quiet 'redis>=8,<9' 'pytest>=7'
+	@test -x /usr/bin/redis-server || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
 
 # Serial: the integration tests run servers inside the test process, and maxmemory tests read that process's
 # malloc usage, which other tests running alongside would disturb.

@@ -27,6 +27,7 @@ public struct CommandError: Error, Sendable, Equatable {
     public static let invalidCursor = CommandError("ERR invalid cursor")
     public static let bitOffset = CommandError("ERR bit offset is not an integer or out of range")
     public static let stringTooLong = CommandError("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
+    public static let diskError = CommandError("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")
     public static let outOfMemory = CommandError("OOM command not allowed when used memory > 'maxmemory'.")
     public static let mustBePositive = CommandError("ERR value is out of range, must be positive")
 

@@ -99,6 +99,9 @@ public final class Configuration {
     public private(set) var outputBufferLimits = OutputBufferLimits()
     /// list-max-listpack-size as the list type takes it.
     public private(set) var listLimits = ListLimits()
+    /// save points: snapshot after `seconds` when at least `changes` writes happened (empty: no automatic saves).
+    public private(set) var savePoints: [(seconds: Int, changes: Int)] = []
+    public private(set) var stopWritesOnBgsaveError = true
 
     public init() {
         for p in Configuration.parameters { values[p.name] = p.defaultValue }
@@ -199,6 +202,10 @@ public final class Configuration {
         let v = values[name] ?? ""
         switch name {
         case "port": port = Int(v) ?? port
+        case "save":
+            let n = v.split(separator: " ").compactMap { Int($0) }
+            savePoints = stride(from: 0, to: n.count - 1, by: 2).map { (n[$0], n[$0 + 1]) }
+        case "stop-writes-on-bgsave-error": stopWritesOnBgsaveError = v == "yes"
         case "bind": bind = v.split(separator: " ").map(String.init)
         case "unixsocket": unixSocket = v.isEmpty ? nil : v
         case "requirepass": requirePass = v.isEmpty ? nil : v

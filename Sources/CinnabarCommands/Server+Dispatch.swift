@@ -135,6 +135,12 @@ extension Server {
                 return .done
             }
         }
+        if !persistence.lastBgsaveOK && writesRefusedByDiskError
+            && (spec.flags.contains(.write) || (spec.parent == nil && spec.name == "ping"))
+        {
+            reject(.diskError, client: client)
+            return .done
+        }
         if let multi = client.multiState, !spec.runsInsideMulti {
             if spec.flags.contains(.noMulti) {
                 reject(.err("Command not allowed inside a transaction"), client: client)

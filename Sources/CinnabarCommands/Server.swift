@@ -44,6 +44,8 @@ public final class Server {
     public var replicationID: String
     public let startTimeMicros: Int64
     public var lastSaveTime: Int64  // Unix seconds
+    /// Saves and loads (Server+Persistence).
+    public var persistence = PersistenceState()
     public var clients: [Int: Client] = [:]
     private var nextClientID = 1
     public var slowLog = SlowLog()

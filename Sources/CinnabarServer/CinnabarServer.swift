@@ -68,6 +68,12 @@ public final class CinnabarServer: @unchecked Sendable {
             return nil
         }
         server.logger.notice("Server initialized")
+        do {
+            try server.loadDataAtStartup()
+        } catch {
+            server.logger.warning("Fatal error loading the DB, check server logs. Exiting.")
+            throw error
+        }
         port = try transport.start()
         server.boundPort = port
         self.transport = transport

@@ -194,6 +194,8 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
                 let wait = wakeup - server.keyspace.clock.readMilliseconds()
                 timeout = min(timeout, Int32(clamping: max(0, wait)))
             }
+            // A background save sweeps between events: poll instead of sleeping until it is done.
+            if server.hasBackgroundWork { timeout = 0 }
             let n = epoll_wait(epollFD, events, Int32(capacity), timeout)
             if n < 0 && errno != EINTR {
                 server.logger.warning("epoll_wait failed: \(String(cString: strerror(errno)))")
@@ -215,6 +217,7 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
             runTimers()
             runBlockedClients()
             writePendingReplies()
+            if server.hasBackgroundWork { server.backgroundWorkStep(microseconds: 1000) }
             if let reasons = stopRequest.withLockedValue({ $0 }) {
                 shutDown(reasons)
                 return
@@ -378,6 +381,10 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
     private func shutDown(_ reasons: [String]) {
         for line in reasons { server.logger.warning("\(line)") }
         server.logger.notice("User requested shutdown...")
+        // A signal (SIGTERM/SIGINT) saves like SHUTDOWN without arguments; SHUTDOWN has saved already.
+        if !reasons.isEmpty && !server.persistence.shutdownPrepared {
+            _ = server.prepareForShutdown(save: nil, force: true)
+        }
         for connection in Array(connections.values) { connection.flushAndClose() }
         closeListeners()
         if let path = server.config.unixSocket {

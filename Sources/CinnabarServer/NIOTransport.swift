@@ -105,6 +105,9 @@ final class NIOTransport: ServerTransport, @unchecked Sendable {
             stopping = true
             for line in reason { server.logger.warning("\(line)") }
             server.logger.notice("User requested shutdown...")
+            if !reason.isEmpty && !server.persistence.shutdownPrepared {
+                _ = server.prepareForShutdown(save: nil, force: true)
+            }
             cronTask?.cancel()
             blockingTask?.cancel()
             for client in Array(server.clients.values) { client.closeConnection?() }

@@ -42,6 +42,10 @@ final class ServerCron {
         // Keep evicting while over maxmemory even when no command arrives (Redis's eviction time proc).
         if server.config.maxMemory > 0 { server.evictIfNeeded() }
         if server.trackingHooked { server.trackingHousekeeping() }
+        // A background save's sweep also advances here (the epoll loop adds slices between events), then
+        // finished saves and save points are checked.
+        if server.hasBackgroundWork { server.backgroundWorkStep(microseconds: periodMilliseconds * 250) }
+        server.persistenceCron()
         sampleStatistics(start: start)
         return wantsFastCycle
     }

@@ -4,13 +4,17 @@
 // notifications, WATCH invalidation and propagation happen in one place instead of in each command.
 // SPDX-License-Identifier: BSD-3-Clause
 
-/// A value with its access metadata (LRU clock in seconds, or the LFU counter later).
+/// A value with its access metadata (LRU clock in seconds, or the LFU counter later) and its save epoch.
 public struct StoredValue {
     public var value: Value
     public var lru: UInt32
-    @inlinable public init(value: Value, lru: UInt32) {
+    /// Equal to the keyspace's `saveEpoch` when a running save has this entry's snapshot value already, or the
+    /// entry is newer than the save (RDBSnapshot.swift). Fits in the entry's padding: entries stay 80 bytes.
+    public var epoch: UInt8
+    @inlinable public init(value: Value, lru: UInt32, epoch: UInt8 = 0) {
         self.value = value
         self.lru = lru
+        self.epoch = epoch
     }
 }
 
@@ -66,6 +70,7 @@ public final class Database {
     /// SWAPDB: exchanges the keys, expires and statistics of two databases; the objects and their ids stay,
     /// so clients that selected a database see the other one's data, as in Redis.
     func swapContents(with other: Database) {
+        if keyspace.isSaving { keyspace.snapshot?.databasesSwapped(id, other.id) }
         keys.swapContents(with: other.keys)
         expires.swapContents(with: other.expires)
         swap(&averageTTL, &other.averageTTL)
@@ -97,6 +102,8 @@ public final class Database {
                 return nil
             }
         }
+        // A running save takes the key's value before any command can change it (RDBSnapshot.swift).
+        if keyspace.isSaving { snapshotBeforeWrite(index) }
         if !options.contains(.noStats) { keyspace.stats.keyspaceHits += 1 }
         if !options.contains(.noTouch) {
             let e = keys.entry(index)
@@ -137,6 +144,7 @@ public final class Database {
     public func set(_ key: UnsafeRawBufferPointer, _ value: Value, keepTTL: Bool = false) -> Bool {
         let h = keyHash(key)
         if let index = keys.find(key, hash: h) {
+            if keyspace.isSaving { snapshotBeforeWrite(index) }
             let e = keys.entry(index)
             e.pointee.value.value = value
             e.pointee.value.lru = keyspace.accessStamp(previous: e.pointee.value.lru)
@@ -146,7 +154,7 @@ public final class Database {
             if !blockingKeys.isEmpty { signalKeyAsReady(key) }
             return false
         }
-        keys.insert(Bytes(key), hash: h, value: StoredValue(value: value, lru: keyspace.newStamp))
+        keys.insert(Bytes(key), hash: h, value: StoredValue(value: value, lru: keyspace.newStamp, epoch: keyspace.saveEpoch))
         if value.type == .hash { noteHashStored(key, value) }
         keyspace.onKeyAdded?(self, key)
         modified(key)
@@ -157,7 +165,7 @@ public final class Database {
     /// Adds a key that ``find(_:options:)`` just reported missing.
     @inlinable
     public func add(_ key: UnsafeRawBufferPointer, _ value: Value) -> Int {
-        let index = keys.insert(Bytes(key), hash: keyHash(key), value: StoredValue(value: value, lru: keyspace.newStamp))
+        let index = keys.insert(Bytes(key), hash: keyHash(key), value: StoredValue(value: value, lru: keyspace.newStamp, epoch: keyspace.saveEpoch))
         if value.type == .hash { noteHashStored(key, value) }
         keyspace.onKeyAdded?(self, key)
         modified(key)
@@ -187,6 +195,7 @@ public final class Database {
     public func delete(_ key: UnsafeRawBufferPointer) -> Bool {
         let h = keyHash(key)
         guard let index = keys.find(key, hash: h) else { return false }
+        if keyspace.isSaving { snapshotBeforeRemove(index) }
         if expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
         keys.remove(at: index)
         modified(key)
@@ -197,6 +206,7 @@ public final class Database {
     public func take(_ key: UnsafeRawBufferPointer) -> (value: StoredValue, expire: Int64?)? {
         let h = keyHash(key)
         guard let index = keys.find(key, hash: h) else { return nil }
+        if keyspace.isSaving { snapshotBeforeRemove(index) }
         var expire: Int64? = nil
         if expires.count > 0, let x = expires.find(key, hash: h) { expire = expires.remove(at: x).value }
         return (keys.remove(at: index).value, expire)
@@ -212,6 +222,7 @@ public final class Database {
 
     /// Removes every key.
     public func removeAll() {
+        if keyspace.isSaving { snapshotBeforeRemoveAll() }
         keys.removeAll()
         expires.removeAll()
         averageTTL = 0
@@ -247,6 +258,7 @@ public final class Database {
     /// Deletes an expired key found by a lookup or by the active cycle, and reports it.
     @usableFromInline
     func expireKey(index: Int, expireIndex: Int) {
+        if keyspace.isSaving { snapshotBeforeRemove(index) }
         let key = keys.entry(index).pointee.key
         expires.remove(at: expireIndex)
         // `expires.remove` does not move main-table entries, so `index` is still valid.

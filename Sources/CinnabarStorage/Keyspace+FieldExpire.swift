@@ -57,6 +57,7 @@ extension Database {
         guard let i = keys.find(key, hash: keyHash(key)) else { return nil }
         let v = keys.entry(i).pointee.value.value
         guard v.type == .hash else { return nil }
+        if keyspace.isSaving { snapshotBeforeWrite(i) }
         let hash = unsafeDowncast(v.collection, to: HashValue.self)
         return hash.hasFieldDeadlines ? hash : nil
     }

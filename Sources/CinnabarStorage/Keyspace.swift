@@ -56,6 +56,13 @@ public final class KeyspaceState {
     public var stats = KeyspaceStats()
     /// Changes since the last save (rdb_changes_since_last_save).
     public var dirty = 0
+    /// A point-in-time save is running: writes hand old values to `snapshot` first (one flag test per lookup).
+    public internal(set) var isSaving = false
+    /// The running save, if any.
+    public internal(set) var snapshot: RDBSnapshot?
+    /// Entries whose `epoch` equals this are already in the running save, or newer than it; with no save
+    /// running every entry has it.
+    public internal(set) var saveEpoch: UInt8 = 0
     public var random = FastRandom(seed: UInt64(truncatingIfNeeded: unixTimeMicroseconds()))
     /// maxmemory-policy is an LFU policy: access stamps hold LFU counters instead of LRU times.
     public var usesLFU = false

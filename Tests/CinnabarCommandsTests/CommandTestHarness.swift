@@ -15,6 +15,8 @@ final class Harness {
         clock.manualMilliseconds = 1_700_000_000_000
         let config = Configuration()
         try! config.set("enable-debug-command", ["yes"], startup: true)
+        // No save points: FLUSHALL would write dump.rdb into the working directory.
+        try! config.set("save", [""], startup: true)
         configure(config)
         server = Server(config: config, clock: clock)
         server.keyspace.updateTime()

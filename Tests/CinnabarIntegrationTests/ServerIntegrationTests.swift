@@ -146,6 +146,7 @@ struct ServerIntegrationTests {
         try config.set("port", ["0"], startup: true)
         try config.set("bind", ["127.0.0.1"], startup: true)
         try config.set("loglevel", ["nothing"], startup: true)
+        try config.set("dir", [RunningServer.makeTemporaryDirectory()], startup: true)
         let server = CinnabarServer(config: config, ephemeralPort: true)
         try server.start()
         let c = try TestClient(port: server.port)

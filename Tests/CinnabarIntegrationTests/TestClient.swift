@@ -8,6 +8,7 @@ import Glibc
 /// Starts a server on an ephemeral 127.0.0.1 port and stops it at the end of the test.
 final class RunningServer {
     let server: CinnabarServer
+    let directory: String
 
     init(_ options: [String] = [], transport: String = "epoll") throws {
         let config = Configuration()
@@ -16,6 +17,11 @@ final class RunningServer {
         try config.set("bind", ["127.0.0.1"], startup: true)
         try config.set("loglevel", ["nothing"], startup: true)
         try config.set("enable-debug-command", ["yes"], startup: true)
+        // No save points and a private directory: a test server never reads or writes the working directory's
+        // dump.rdb (tests that persist pass their own dir and save).
+        try config.set("save", [""], startup: true)
+        directory = RunningServer.makeTemporaryDirectory()
+        try config.set("dir", [directory], startup: true)
         var i = 0
         while i + 1 < options.count {
             try config.set(options[i], [options[i + 1]], startup: true)
@@ -27,11 +33,29 @@ final class RunningServer {
 
     var port: Int { server.port }
 
+    static func makeTemporaryDirectory() -> String {
+        var template = Array("/tmp/cinnabar-test-XXXXXX".utf8CString)
+        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    }
+
     func client() throws -> TestClient { try TestClient(port: port) }
 
     deinit {
         server.stop()
         try? server.wait()
+        RunningServer.removeDirectory(directory)
+    }
+
+    /// Removes a test directory and the files in it.
+    static func removeDirectory(_ path: String) {
+        if let d = opendir(path) {
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                if name != "." && name != ".." { unlink(path + "/" + name) }
+            }
+            closedir(d)
+        }
+        rmdir(path)
     }
 }
 

@@ -70,7 +70,17 @@ enum DebugCommands {
         case "quicklist-packed-threshold", "pause-cron", "replybuffer",
             "stringmatch-len", "set-skip-checksum-validation", "dict-resizing", "listpack", "quicklist":
             c.ok()
-        case "jmap", "reload", "loadaof":
+        case "reload":
+            var (save, flush, merge) = (true, true, false)
+            for i in 2..<max(2, n) {
+                if argEquals(c.args[i], "MERGE") { merge = true }
+                else if argEquals(c.args[i], "NOFLUSH") { flush = false }
+                else if argEquals(c.args[i], "NOSAVE") { save = false }
+                else { throw .err("DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.") }
+            }
+            try c.server.debugReload(save: save, flush: flush, merge: merge)
+            c.ok()
+        case "jmap", "loadaof":
             throw .err("DEBUG \(sub.uppercased()) is not supported until persistence exists")
         case "help":
             c.help("DEBUG", [

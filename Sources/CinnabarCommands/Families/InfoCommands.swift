@@ -218,13 +218,21 @@ enum InfoCommands {
     }
 
     static func persistenceSection(_ s: Server) -> [String] {
-        [
+        let p = s.persistence
+        let bg = p.background
+        let now = unixTimeMicroseconds() / 1_000_000
+        return [
             "# Persistence", "loading:0", "async_loading:0", "current_cow_peak:0", "current_cow_size:0",
-            "current_cow_size_age:0", "current_fork_perc:0.00", "current_save_keys_processed:0",
-            "current_save_keys_total:0", "rdb_changes_since_last_save:\(s.keyspace.dirty)",
-            "rdb_bgsave_in_progress:0", "rdb_last_save_time:\(s.lastSaveTime)", "rdb_last_bgsave_status:ok",
-            "rdb_last_bgsave_time_sec:-1", "rdb_current_bgsave_time_sec:-1", "rdb_saves:0", "rdb_last_cow_size:0",
-            "rdb_last_load_keys_expired:0", "rdb_last_load_keys_loaded:0", "aof_enabled:0",
+            "current_cow_size_age:0", "current_fork_perc:0.00",
+            "current_save_keys_processed:\(bg?.keysWritten ?? 0)", "current_save_keys_total:\(bg?.keysTotal ?? 0)",
+            "rdb_changes_since_last_save:\(s.keyspace.dirty)",
+            "rdb_bgsave_in_progress:\(bg == nil ? 0 : 1)", "rdb_last_save_time:\(s.lastSaveTime)",
+            "rdb_last_bgsave_status:\(p.lastBgsaveOK ? "ok" : "err")",
+            "rdb_last_bgsave_time_sec:\(p.lastBgsaveSeconds)",
+            "rdb_current_bgsave_time_sec:\(bg == nil ? -1 : Int(now - p.backgroundStartSeconds))",
+            "rdb_saves:\(p.saves)", "rdb_last_cow_size:0",
+            "rdb_last_load_keys_expired:\(p.lastLoadKeysExpired)", "rdb_last_load_keys_loaded:\(p.lastLoadKeysLoaded)",
+            "aof_enabled:0",
             "aof_rewrite_in_progress:0", "aof_rewrite_scheduled:0", "aof_last_rewrite_time_sec:-1",
             "aof_current_rewrite_time_sec:-1", "aof_last_bgrewrite_status:ok", "aof_rewrites:0",
             "aof_rewrites_consecutive_failures:0", "aof_last_write_status:ok", "aof_last_cow_size:0",

@@ -45,6 +45,14 @@ extension ServerCommands {
         "lastsave": CommandDocs(
             "Returns the Unix timestamp of the last successful save to disk.",
             since: "1.0.0", complexity: "O(1)"),
+        "save": CommandDocs(
+            "Synchronously saves the database(s) to disk.",
+            since: "1.0.0", complexity: "O(N) where N is the total number of keys in all databases"),
+        "bgsave": CommandDocs(
+            "Asynchronously saves the database(s) to disk.",
+            since: "1.0.0", complexity: "O(1)",
+            history: [("3.2.2", "Added the `SCHEDULE` option.")],
+            arguments: [.pureToken("SCHEDULE", since: "3.2.2", optional: true)]),
         "shutdown": CommandDocs(
             "Synchronously saves the database(s) to disk and shuts down the Redis server.",
             since: "1.0.0",

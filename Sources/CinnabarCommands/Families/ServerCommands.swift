@@ -1,4 +1,4 @@
-// Server-level commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, SHUTDOWN, MONITOR, ROLE and
+// Server-level commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, SAVE, BGSAVE, LASTSAVE, SHUTDOWN, MONITOR, ROLE and
 // FUNCTION FLUSH (which the Redis test suite sends before every test block; scripting arrives later).
 // SPDX-License-Identifier: BSD-3-Clause
 import CinnabarStorage
@@ -24,8 +24,15 @@ enum ServerCommands {
                     summary: "Removes all keys from all databases.", complexity: "O(N) where N is the total number of keys in all databases",
                     tips: ["request_policy:all_shards", "response_policy:all_succeeded"]) { c throws(CommandError) in
             try parseFlushMode(c)
+            // flushAllDataAndResetRDB: kill a background save, and with save points write the empty dataset.
+            c.server.abortBackgroundSave()
             for db in c.keyspace.databases { c.server.flush(database: db) }
             c.server.trackingInvalidateKeysOnFlush()
+            if !c.server.config.savePoints.isEmpty {
+                let dirty = c.keyspace.dirty
+                c.server.saveSynchronously()
+                c.keyspace.dirty += dirty
+            }
             c.ok()
         },
         CommandSpec("swapdb", arity: 3, flags: [.write, .fast], acl: ["@keyspace", "@dangerous"], group: "server",
@@ -44,6 +51,17 @@ enum ServerCommands {
                     tips: ["nondeterministic_output"]) { c throws(CommandError) in
             c.integer(Int(c.server.lastSaveTime))
         },
+        CommandSpec("save", arity: 1, flags: [.admin, .noAsyncLoading, .noScript, .noMulti], group: "server",
+                    summary: "Synchronously saves the database(s) to disk.",
+                    complexity: "O(N) where N is the total number of keys in all databases") { c throws(CommandError) in
+            if c.server.persistence.background != nil { throw .err("Background save already in progress") }
+            c.server.persistence.saves += 1
+            guard c.server.saveSynchronously() else { throw CommandError("ERR") }
+            c.ok()
+        },
+        CommandSpec("bgsave", arity: -1, flags: [.admin, .noAsyncLoading, .noScript], group: "server",
+                    summary: "Asynchronously saves the database(s) to disk.",
+                    complexity: "O(1)", handler: bgsave),
         CommandSpec("shutdown", arity: -1, flags: [.admin, .noScript, .loading, .stale, .noMulti, .sentinel, .allowBusy],
                     group: "server", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
                     complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
@@ -86,6 +104,18 @@ enum ServerCommands {
         c.ok()
     }
 
+    /// BGSAVE [SCHEDULE]. Inside MULTI (or a script) the save is scheduled, as Redis does while in EXEC.
+    static func bgsave(_ c: CommandContext) throws(CommandError) {
+        if c.args.count > 1 && !(c.args.count == 2 && argEquals(c.args[1], "SCHEDULE")) { throw .syntax }
+        if c.server.persistence.background != nil { throw .err("Background save already in progress") }
+        if c.client.denyBlocking {
+            c.server.persistence.bgsaveScheduled = true
+            return c.status("Background saving scheduled")
+        }
+        if let problem = c.server.startBackgroundSave() { throw .err(problem) }
+        c.status("Background saving started")
+    }
+
     static func shutdown(_ c: CommandContext) throws(CommandError) {
         var save: Bool? = nil
         var force = false
@@ -101,6 +131,9 @@ enum ServerCommands {
         }
         // While a script runs past busy-reply-threshold, only SHUTDOWN NOSAVE may stop the server.
         if c.server.busyScriptRunning && save != false { throw c.server.busyScriptError }
+        if !c.server.prepareForShutdown(save: save, force: force) {
+            throw .err("Errors trying to SHUTDOWN. Check logs.")
+        }
         if let handler = c.server.shutdownHandler, let problem = handler(save, force) {
             throw .err(problem)
         }

@@ -8,7 +8,8 @@
 /// RDB object type bytes.
 public enum RDBType: UInt8, Sendable {
     case string = 0, list = 1, set = 2, zset = 3, hash = 4, zset2 = 5
-    case setIntset = 11, hashListpack = 16, zsetListpack = 17, listQuicklist2 = 18, setListpack = 20
+    case listZiplist = 10, setIntset = 11, zsetZiplist = 12, hashZiplist = 13, listQuicklist = 14
+    case hashListpack = 16, zsetListpack = 17, listQuicklist2 = 18, setListpack = 20
 }
 
 /// The RDB version Redis 7.2 writes (DUMP payload footers carry it).
@@ -19,7 +20,11 @@ public struct RDBFormatError: Error, Sendable {}
 // MARK: - Writing
 
 public struct RDBWriter {
-    public private(set) var bytes: [UInt8] = []
+    public internal(set) var bytes: [UInt8] = []
+    /// RDB files' string forms (rdbSaveRawString): integers of up to 11 characters as int encodings, and
+    /// strings over 20 bytes LZF-compressed when `compress` and that saves space. DUMP payloads stay raw.
+    public var compact = false
+    public var compress = false
     public init() {}
 
     mutating func byte(_ b: UInt8) { bytes.append(b) }
@@ -40,10 +45,43 @@ public struct RDBWriter {
         }
     }
 
-    /// rdbSaveRawString (raw form; Redis reads it whatever it would have chosen).
+    /// rdbSaveRawString (raw form unless `compact`; Redis reads it whatever it would have chosen).
     mutating func string(_ s: UnsafeRawBufferPointer) {
+        if compact {
+            if s.count <= 11, s.count > 0, let n = parseInt64(s), n >= Int64(Int32.min), n <= Int64(Int32.max) {
+                integer(n)
+                return
+            }
+            if compress && s.count > 20, let c = lzfCompress(s, maxOutputLength: s.count - 4) {
+                bytes.append(0xC3)
+                length(c.count)
+                length(s.count)
+                bytes.append(contentsOf: c)
+                return
+            }
+        }
         length(s.count)
         bytes.append(contentsOf: s)
+    }
+
+    /// rdbEncodeInteger: the 8, 16 or 32-bit int encoding of a string (the caller checked the range).
+    mutating func integer(_ n: Int64) {
+        if n >= -(1 << 7) && n < 1 << 7 {
+            bytes.append(0xC0)
+            bytes.append(UInt8(truncatingIfNeeded: n))
+        } else if n >= -(1 << 15) && n < 1 << 15 {
+            bytes.append(0xC1)
+            withUnsafeBytes(of: Int16(n).littleEndian) { bytes.append(contentsOf: $0) }
+        } else {
+            bytes.append(0xC2)
+            withUnsafeBytes(of: Int32(n).littleEndian) { bytes.append(contentsOf: $0) }
+        }
+    }
+
+    /// A string given as Swift text (aux fields).
+    mutating func string(_ s: String) {
+        var copy = s
+        copy.withUTF8 { string(UnsafeRawBufferPointer($0)) }
     }
 
     mutating func double(_ d: Double) {
@@ -213,6 +251,16 @@ public struct RDBReader {
             var items: [[UInt8]] = []
             for _ in 0..<n { items.append(try string()) }
             return makeList(items, limits.list)
+        case .listZiplist:
+            let items = try RDBReader.ziplistEntries(try string())
+            guard !items.isEmpty else { throw RDBFormatError() }
+            return makeList(items, limits.list)
+        case .listQuicklist:
+            let nodes = try length()
+            var items: [[UInt8]] = []
+            for _ in 0..<nodes { items.append(contentsOf: try RDBReader.ziplistEntries(try string())) }
+            guard !items.isEmpty else { throw RDBFormatError() }
+            return makeList(items, limits.list)
         case .listQuicklist2:
             let nodes = try length()
             var items: [[UInt8]] = []
@@ -243,10 +291,12 @@ public struct RDBReader {
             let set = first.withUnsafeBytes { SetValue.forMembers(first: $0, sizeHint: members.count, limits: limits.set) }
             for m in members { _ = m.withUnsafeBytes { set.add($0, limits: limits.set) } }
             return Value(object: set, type: .set)
-        case .zset, .zset2, .zsetListpack:
+        case .zset, .zset2, .zsetListpack, .zsetZiplist:
             var pairs: [([UInt8], Double)] = []
-            if type == .zsetListpack {
-                let entries = try RDBReader.listpackEntries(try string())
+            if type == .zsetListpack || type == .zsetZiplist {
+                let blob = try string()
+                let entries = type == .zsetListpack
+                    ? try RDBReader.listpackEntries(blob) : try RDBReader.ziplistEntries(blob)
                 guard entries.count % 2 == 0 else { throw RDBFormatError() }
                 var i = 0
                 while i < entries.count {
@@ -269,13 +319,15 @@ public struct RDBReader {
                 _ = m.withUnsafeBytes { z.add($0, score: s, options: [], limits: limits.zset) }
             }
             return Value(object: z, type: .zset)
-        case .hash, .hashListpack:
+        case .hash, .hashListpack, .hashZiplist:
             var entries: [[UInt8]] = []
             if type == .hash {
                 let n = try length()
                 // Every string takes at least a byte: a count beyond the data is corrupt (and 2·n cannot overflow).
                 guard n <= data.count - position else { throw RDBFormatError() }
                 for _ in 0..<(2 * n) { entries.append(try string()) }
+            } else if type == .hashZiplist {
+                entries = try RDBReader.ziplistEntries(try string())
             } else {
                 entries = try RDBReader.listpackEntries(try string())
             }
@@ -325,6 +377,63 @@ public struct RDBReader {
             default: v = Int64(bitPattern: raw)
             }
             out.append(Array(String(v).utf8))
+        }
+        return out
+    }
+
+    /// The entries of a ziplist blob (RDB files of Redis before 7.0) as strings (integers in decimal).
+    static func ziplistEntries(_ blob: [UInt8]) throws(RDBFormatError) -> [[UInt8]] {
+        guard blob.count >= 11 else { throw RDBFormatError() }
+        func le(_ at: Int, _ n: Int) -> UInt64 {
+            var v: UInt64 = 0
+            for i in 0..<n { v |= UInt64(blob[at + i]) << (8 * UInt64(i)) }
+            return v
+        }
+        func signed(_ at: Int, _ n: Int) -> Int64 {
+            let shift = UInt64(64 - 8 * n)
+            return Int64(bitPattern: le(at, n) << shift) >> Int64(shift)
+        }
+        let total = Int(le(0, 4))
+        guard total == blob.count, blob[total - 1] == 0xFF else { throw RDBFormatError() }
+        var out: [[UInt8]] = []
+        var p = 10
+        func need(_ n: Int) throws(RDBFormatError) { if n < 0 || p + n > total - 1 { throw RDBFormatError() } }
+        while p < total - 1 {
+            try need(1)
+            p += blob[p] < 254 ? 1 : 5
+            try need(1)
+            let b = blob[p]
+            switch b >> 6 {
+            case 0:
+                let n = Int(b & 0x3F)
+                try need(1 + n)
+                out.append(Array(blob[(p + 1)..<(p + 1 + n)]))
+                p += 1 + n
+            case 1:
+                try need(2)
+                let n = Int(b & 0x3F) << 8 | Int(blob[p + 1])
+                try need(2 + n)
+                out.append(Array(blob[(p + 2)..<(p + 2 + n)]))
+                p += 2 + n
+            case 2:
+                try need(5)
+                let n = Int(blob[p + 1]) << 24 | Int(blob[p + 2]) << 16 | Int(blob[p + 3]) << 8 | Int(blob[p + 4])
+                try need(5 + n)
+                out.append(Array(blob[(p + 5)..<(p + 5 + n)]))
+                p += 5 + n
+            default:
+                let v: Int64
+                switch b {
+                case 0xC0: try need(3); v = signed(p + 1, 2); p += 3
+                case 0xD0: try need(5); v = signed(p + 1, 4); p += 5
+                case 0xE0: try need(9); v = signed(p + 1, 8); p += 9
+                case 0xF0: try need(4); v = signed(p + 1, 3); p += 4
+                case 0xFE: try need(2); v = signed(p + 1, 1); p += 2
+                case 0xF1...0xFD: v = Int64(b & 0x0F) - 1; p += 1
+                default: throw RDBFormatError()
+                }
+                out.append(Array(String(v).utf8))
+            }
         }
         return out
     }
