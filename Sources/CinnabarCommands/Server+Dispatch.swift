@@ -111,12 +111,11 @@ extension Server {
             return .done
         }
         if !client.authenticated && !spec.flags.contains(.noAuth) {
-            spec.rejectedCalls += 1
-            reject(.noAuth, client: client)
+            reject(.noAuth, client: client, spec: spec)
             return .done
         }
         if busyScriptRunning && !spec.flags.contains(.allowBusy) && client !== runningScript?.caller {
-            reject(busyScriptError, client: client)
+            reject(busyScriptError, client: client, spec: spec)
             return .done
         }
         if client.isSubscribed && !client.resp3 && !spec.allowedWhileSubscribed {
@@ -131,14 +130,14 @@ extension Server {
             let ok = performEvictions()
             executing = running
             if !ok && refusedWhenOutOfMemory(spec, client) {
-                reject(.outOfMemory, client: client)
+                reject(.outOfMemory, client: client, spec: spec)
                 return .done
             }
         }
         if !persistence.lastBgsaveOK && writesRefusedByDiskError
             && (spec.flags.contains(.write) || (spec.parent == nil && spec.name == "ping"))
         {
-            reject(.diskError, client: client)
+            reject(.diskError, client: client, spec: spec)
             return .done
         }
         if let multi = client.multiState, !spec.runsInsideMulti {
@@ -202,6 +201,18 @@ extension Server {
         let bytes = client.out.getBytes(at: start, length: client.out.writerIndex - start) ?? []
         client.out.moveWriterIndex(to: start)
         return bytes
+    }
+
+    /// rejectCommand: a rejected EXEC aborts its transaction with the reason (execCommandAbort).
+    private func reject(_ error: CommandError, client: Client, spec: CommandSpec) {
+        spec.rejectedCalls += 1
+        if spec.parent == nil && spec.name == "exec" && client.multiState != nil {
+            client.multiState = nil
+            unwatchAll(client)
+            replyError(CommandError("EXECABORT Transaction discarded because of: " + error.message), client: client)
+            return
+        }
+        reject(error, client: client)
     }
 
     private func reject(_ error: CommandError, client: Client) {

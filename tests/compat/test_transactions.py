@@ -237,3 +237,20 @@ def test_waiter_not_served_when_exec_leaves_key_empty(r, raw_conn):
     assert blocked_clients(r) == 1
     r("RPUSH", "q", "z")
     assert w.read_replies(1) == b"*2\r\n$1\r\nq\r\n$1\r\nz\r\n"
+
+
+def test_exec_rejected_under_oom_aborts_the_transaction(r, new_client, err):
+    """A rejected EXEC discards its transaction and names the reason (Redis's execCommandAbort)."""
+    admin = new_client()
+    r("MULTI")
+    r("SET", "x", "1")
+    r("GET", "x")
+    admin("CONFIG", "SET", "maxmemory", "1")
+    try:
+        assert err(r, "EXEC") == (
+            "EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'.")
+    finally:
+        admin("CONFIG", "SET", "maxmemory", "0")
+    # The transaction is over: commands run again.
+    assert r("PING") == b"PONG"
+    assert r("EXISTS", "x") == 0
