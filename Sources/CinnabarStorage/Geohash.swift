@@ -117,13 +117,12 @@ public enum Geohash {
     /// The centre of the cell a score denotes, clamped to the limits (decodeGeohash). Any score decodes, as in
     /// Redis, where the double is converted to a 64-bit integer first.
     public static func position(ofScore score: Double) -> (longitude: Double, latitude: Double) {
+        // What x86-64 code compiled by GCC yields for (uint64_t)score, out-of-range values included.
         let bits: UInt64
-        if score >= -9.223372036854775808e18 && score < 9.223372036854775808e18 {
-            bits = UInt64(bitPattern: Int64(score))
-        } else if score >= 0 && score < 1.8446744073709551616e19 {
-            bits = UInt64(score)
+        if score < 9.223372036854775808e18 {
+            bits = score >= -9.223372036854775808e18 ? UInt64(bitPattern: Int64(score)) : 0x8000_0000_0000_0000
         } else {
-            bits = 0x8000_0000_0000_0000
+            bits = score < 1.8446744073709551616e19 ? UInt64(score) : 0
         }
         let a = decode(Bits(bits: bits, step: stepMax))!
         var lon = (a.longitudeMin + a.longitudeMax) / 2
