@@ -559,14 +559,22 @@ public enum HyperLogLog {
     /// estimate's error against exact cardinalities 1, 10, ..., 10^7, in both encodings. nil on success,
     /// otherwise the TESTFAILED message.
     public static func selfTest(sparseMaxBytes: Int) -> String? {
-        var g = SystemRandomNumberGenerator()
+        // A fast generator seeded at random (the system generator costs a system call per value).
+        var system = SystemRandomNumberGenerator()
+        var state = system.next() | 1
+        func nextRandom() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
         var denseBytes = [UInt8](repeating: 0, count: denseSize + 1)
         var expected = [UInt8](repeating: 0, count: registerCount)
         let failure: String? = denseBytes.withUnsafeMutableBufferPointer { d -> String? in
             let r = d.baseAddress! + headerSize
             for _ in 0..<1000 {
                 for i in 0..<registerCount {
-                    let x = UInt8(truncatingIfNeeded: g.next()) & registerMax
+                    let x = UInt8(truncatingIfNeeded: nextRandom() >> 32) & registerMax
                     expected[i] = x
                     denseSetRegister(r, i, x)
                 }
@@ -582,15 +590,26 @@ public enum HyperLogLog {
         var sparseValue = makeEmpty()
         let relerr = 1.04 / Double(registerCount).squareRoot()
         var checkpoint = 1
-        let seed = g.next()
+        let seed = nextRandom()
+        let denseRegisters = UnsafeMutablePointer<UInt8>.allocate(capacity: registerCount * 6 / 8)
+        denseRegisters.initialize(repeating: 0, count: registerCount * 6 / 8)
+        defer { denseRegisters.deallocate() }
+        // Once the other HLL is dense too, its registers are written in place (the loop runs ten million times).
+        var promoted: ByteStorage? = nil
         for j in 1...10_000_000 {
             var ele = UInt64(j) ^ seed
-            withUnsafeBytes(of: &ele) { e in
-                let (index, count) = patternLength(e)
-                denseBytes.withUnsafeMutableBufferPointer { _ = denseSet($0.baseAddress! + headerSize, index, count) }
-                _ = set(&sparseValue, index, count, sparseMaxBytes: sparseMaxBytes)
+            let (index, run) = withUnsafeBytes(of: &ele) { patternLength($0) }
+            _ = denseSet(denseRegisters, index, run)
+            if let promoted {
+                _ = promoted.withUnsafeMutablePointerToElements { denseSet($0 + headerSize, index, run) }
+            } else {
+                _ = set(&sparseValue, index, run, sparseMaxBytes: sparseMaxBytes)
+                if encoding(sparseValue) == dense { promoted = sparseValue.uniqueStringStorage(minimumCapacity: denseSize) }
             }
             guard j == checkpoint else { continue }
+            denseBytes.withUnsafeMutableBufferPointer { d in
+                (d.baseAddress! + headerSize).update(from: denseRegisters, count: registerCount * 6 / 8)
+            }
             if j < sparseMaxBytes / 2 && encoding(sparseValue) != sparse { return "TESTFAILED sparse encoding not used" }
             let denseCount = denseBytes.withUnsafeBytes { count(UnsafeRawBufferPointer(rebasing: $0[0..<denseSize])) }!
             let otherCount = sparseValue.withStringBytes { count($0) }
