@@ -221,8 +221,9 @@ public enum Geohash {
             let height = conversion * hHalf
             let width = conversion * wHalf
             let latDelta = Geohash.degrees(height / Geohash.earthRadius)
-            let lonDeltaTop = Geohash.degrees(width / Geohash.earthRadius / cos(Geohash.radians(latitude + latDelta)))
-            let lonDeltaBottom = Geohash.degrees(width / Geohash.earthRadius / cos(Geohash.radians(latitude - latDelta)))
+            let r = Geohash.earthRadius
+            let lonDeltaTop = Geohash.degrees(width / r / cos(Geohash.radians(latitude + latDelta)))
+            let lonDeltaBottom = Geohash.degrees(width / r / cos(Geohash.radians(latitude - latDelta)))
             // The hemispheres curve opposite ways: take the wider edge.
             let southern = latitude < 0
             return (southern ? longitude - lonDeltaBottom : longitude - lonDeltaTop, latitude - latDelta,

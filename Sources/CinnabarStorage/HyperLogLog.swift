@@ -115,7 +115,7 @@ public enum HyperLogLog {
     /// An empty HLL: sparse, one XZERO opcode covering every register, cached cardinality 0 (createHLLObject).
     public static func makeEmpty() -> Value {
         var bytes = [UInt8](repeating: 0, count: headerSize + 2)
-        bytes[0] = UInt8(ascii: "H"); bytes[1] = UInt8(ascii: "Y"); bytes[2] = UInt8(ascii: "L"); bytes[3] = UInt8(ascii: "L")
+        bytes.replaceSubrange(0..<4, with: "HYLL".utf8)
         bytes[4] = sparse
         let l = registerCount - 1
         bytes[headerSize] = UInt8(l >> 8) | 0x40
@@ -217,7 +217,9 @@ public enum HyperLogLog {
     }
 
     /// False when the opcodes do not cover exactly 16384 registers.
-    static func sparseHistogram(_ p: UnsafePointer<UInt8>, _ length: Int, _ histo: UnsafeMutableBufferPointer<Int>) -> Bool {
+    static func sparseHistogram(
+        _ p: UnsafePointer<UInt8>, _ length: Int, _ histo: UnsafeMutableBufferPointer<Int>
+    ) -> Bool {
         var idx = 0
         var i = 0
         while i < length {
@@ -329,7 +331,9 @@ public enum HyperLogLog {
 
     /// Writes merged registers into the HLL in `v` (PFMERGE's destination), converting it to dense first when
     /// `useDense`; false when that conversion finds a corrupt sparse form.
-    public static func store(_ max: UnsafePointer<UInt8>, into v: inout Value, useDense: Bool, sparseMaxBytes: Int) -> Bool {
+    public static func store(
+        _ max: UnsafePointer<UInt8>, into v: inout Value, useDense: Bool, sparseMaxBytes: Int
+    ) -> Bool {
         if useDense, !toDense(&v) { return false }
         for j in 0..<registerCount where max[j] != 0 {
             _ = set(&v, j, max[j], sparseMaxBytes: sparseMaxBytes)
@@ -604,13 +608,17 @@ public enum HyperLogLog {
                 _ = promoted.withUnsafeMutablePointerToElements { denseSet($0 + headerSize, index, run) }
             } else {
                 _ = set(&sparseValue, index, run, sparseMaxBytes: sparseMaxBytes)
-                if encoding(sparseValue) == dense { promoted = sparseValue.uniqueStringStorage(minimumCapacity: denseSize) }
+                if encoding(sparseValue) == dense {
+                    promoted = sparseValue.uniqueStringStorage(minimumCapacity: denseSize)
+                }
             }
             guard j == checkpoint else { continue }
             denseBytes.withUnsafeMutableBufferPointer { d in
                 (d.baseAddress! + headerSize).update(from: denseRegisters, count: registerCount * 6 / 8)
             }
-            if j < sparseMaxBytes / 2 && encoding(sparseValue) != sparse { return "TESTFAILED sparse encoding not used" }
+            if j < sparseMaxBytes / 2 && encoding(sparseValue) != sparse {
+                return "TESTFAILED sparse encoding not used"
+            }
             let denseCount = denseBytes.withUnsafeBytes { count(UnsafeRawBufferPointer(rebasing: $0[0..<denseSize])) }!
             let otherCount = sparseValue.withStringBytes { count($0) }
             if denseCount != otherCount { return "TESTFAILED dense/sparse disagree" }

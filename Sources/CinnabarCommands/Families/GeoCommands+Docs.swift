@@ -7,8 +7,11 @@ extension GeoCommands {
     static let docs: [String: CommandDocs] = [
         "geoadd": CommandDocs(
             "Adds one or more members to a geospatial index. The key is created if it doesn't exist.",
-            since: "3.2.0", complexity: "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
-            history: [("6.2.0", "Added the `CH`, `NX` and `XX` options.")],
+            since: "3.2.0",
+            complexity: "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+            history: [
+                ("6.2.0", "Added the `CH`, `NX` and `XX` options."),
+            ],
             arguments: [
                 .key("key", spec: 0),
                 .oneOf("condition", since: "6.2.0", optional: true, [
@@ -24,7 +27,8 @@ extension GeoCommands {
             ]),
         "geodist": CommandDocs(
             "Returns the distance between two members of a geospatial index.",
-            since: "3.2.0", complexity: "O(1)",
+            since: "3.2.0",
+            complexity: "O(1)",
             arguments: [
                 .key("key", spec: 0),
                 .string("member1"),
@@ -38,22 +42,33 @@ extension GeoCommands {
             ]),
         "geohash": CommandDocs(
             "Returns members from a geospatial index as geohash strings.",
-            since: "3.2.0", complexity: "O(1) for each member requested.",
+            since: "3.2.0",
+            complexity: "O(1) for each member requested.",
             arguments: [
                 .key("key", spec: 0),
                 .string("member", optional: true, multiple: true),
             ]),
         "geopos": CommandDocs(
             "Returns the longitude and latitude of members from a geospatial index.",
-            since: "3.2.0", complexity: "O(1) for each member requested.",
+            since: "3.2.0",
+            complexity: "O(1) for each member requested.",
             arguments: [
                 .key("key", spec: 0),
                 .string("member", optional: true, multiple: true),
             ]),
         "georadius": CommandDocs(
             "Queries a geospatial index for members within a distance from a coordinate, optionally stores the result.",
-            since: "3.2.0", complexity: "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.", docFlags: [.deprecated], deprecatedSince: "6.2.0", replacedBy: "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument",
-            history: [("6.2.0", "Added the `ANY` option for `COUNT`."), ("7.0.0", "Added support for uppercase unit names.")],
+            since: "3.2.0",
+            complexity: """
+                O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited \
+                by center and radius and M is the number of items inside the index.
+                """,
+            docFlags: [.deprecated], deprecatedSince: "6.2.0",
+            replacedBy: "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument",
+            history: [
+                ("6.2.0", "Added the `ANY` option for `COUNT`."),
+                ("7.0.0", "Added support for uppercase unit names."),
+            ],
             arguments: [
                 .key("key", spec: 0),
                 .double("longitude"),
@@ -83,8 +98,16 @@ extension GeoCommands {
             ]),
         "georadius_ro": CommandDocs(
             "Returns members from a geospatial index that are within a distance from a coordinate.",
-            since: "3.2.10", complexity: "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.", docFlags: [.deprecated], deprecatedSince: "6.2.0", replacedBy: "`GEOSEARCH` with the `BYRADIUS` argument",
-            history: [("6.2.0", "Added the `ANY` option for `COUNT`.")],
+            since: "3.2.10",
+            complexity: """
+                O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited \
+                by center and radius and M is the number of items inside the index.
+                """,
+            docFlags: [.deprecated], deprecatedSince: "6.2.0",
+            replacedBy: "`GEOSEARCH` with the `BYRADIUS` argument",
+            history: [
+                ("6.2.0", "Added the `ANY` option for `COUNT`."),
+            ],
             arguments: [
                 .key("key", spec: 0),
                 .double("longitude"),
@@ -110,8 +133,16 @@ extension GeoCommands {
             ]),
         "georadiusbymember": CommandDocs(
             "Queries a geospatial index for members within a distance from a member, optionally stores the result.",
-            since: "3.2.0", complexity: "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.", docFlags: [.deprecated], deprecatedSince: "6.2.0", replacedBy: "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments",
-            history: [("7.0.0", "Added support for uppercase unit names.")],
+            since: "3.2.0",
+            complexity: """
+                O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited \
+                by center and radius and M is the number of items inside the index.
+                """,
+            docFlags: [.deprecated], deprecatedSince: "6.2.0",
+            replacedBy: "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments",
+            history: [
+                ("7.0.0", "Added support for uppercase unit names."),
+            ],
             arguments: [
                 .key("key", spec: 0),
                 .string("member"),
@@ -140,7 +171,13 @@ extension GeoCommands {
             ]),
         "georadiusbymember_ro": CommandDocs(
             "Returns members from a geospatial index that are within a distance from a member.",
-            since: "3.2.10", complexity: "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.", docFlags: [.deprecated], deprecatedSince: "6.2.0", replacedBy: "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments",
+            since: "3.2.10",
+            complexity: """
+                O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited \
+                by center and radius and M is the number of items inside the index.
+                """,
+            docFlags: [.deprecated], deprecatedSince: "6.2.0",
+            replacedBy: "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments",
             arguments: [
                 .key("key", spec: 0),
                 .string("member"),
@@ -165,8 +202,14 @@ extension GeoCommands {
             ]),
         "geosearch": CommandDocs(
             "Queries a geospatial index for members inside an area of a box or a circle.",
-            since: "6.2.0", complexity: "O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape",
-            history: [("7.0.0", "Added support for uppercase unit names.")],
+            since: "6.2.0",
+            complexity: """
+                O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape \
+                provided as the filter and M is the number of items inside the shape
+                """,
+            history: [
+                ("7.0.0", "Added support for uppercase unit names."),
+            ],
             arguments: [
                 .key("key", spec: 0),
                 .oneOf("from", [
@@ -211,8 +254,14 @@ extension GeoCommands {
             ]),
         "geosearchstore": CommandDocs(
             "Queries a geospatial index for members inside an area of a box or a circle, optionally stores the result.",
-            since: "6.2.0", complexity: "O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape",
-            history: [("7.0.0", "Added support for uppercase unit names.")],
+            since: "6.2.0",
+            complexity: """
+                O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape \
+                provided as the filter and M is the number of items inside the shape
+                """,
+            history: [
+                ("7.0.0", "Added support for uppercase unit names."),
+            ],
             arguments: [
                 .key("destination", spec: 0),
                 .key("source", spec: 1),

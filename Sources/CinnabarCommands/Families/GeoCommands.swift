@@ -382,7 +382,8 @@ enum GeoCommands {
             let ranks = z.ranks(in: ZScoreRange(min: min, minExclusive: false, max: max, maxExclusive: true))
             try? z.forEach(in: ranks) { member, score in
                 if let (lon, lat, d) = shape.contains(score: score) {
-                    matches.append(Match(longitude: lon, latitude: lat, distance: d, score: score, member: Bytes(member)))
+                    matches.append(
+                        Match(longitude: lon, latitude: lat, distance: d, score: score, member: Bytes(member)))
                 }
                 if !matches.isEmpty && limit > 0 && matches.count >= limit { throw StopScan() }
             }

@@ -12,7 +12,9 @@ enum HyperLogLogCommands {
             CommandSpec("pfadd", arity: -2, flags: [.write, .denyOOM, .fast], keys: [.key(1, "RW INSERT")],
                         acl: ["@write", "@hyperloglog", "@fast"], group: "hyperloglog", handler: pfadd),
             CommandSpec("pfcount", arity: -2, flags: [.readonly],
-                        keys: [.key(1, "RW ACCESS", last: -1, notes: "RW because it may change the internal representation of the key, and propagate to replicas")],
+                        keys: [.key(1, "RW ACCESS", last: -1, notes: """
+                            RW because it may change the internal representation of the key, and propagate to replicas
+                            """)],
                         acl: ["@read", "@hyperloglog", "@slow"], group: "hyperloglog", handler: pfcount),
             CommandSpec("pfmerge", arity: -2, flags: [.write, .denyOOM],
                         keys: [.key(1, "RW ACCESS INSERT"), .key(2, "RO ACCESS", last: -1)],
