@@ -88,6 +88,8 @@ public final class Configuration {
     public private(set) var hashLimits = HashLimits()
     public private(set) var setLimits = SetLimits()
     public private(set) var zsetLimits = ZSetLimits()
+    /// hll-sparse-max-bytes: the largest sparse HyperLogLog before it is converted to dense.
+    public private(set) var hllSparseMaxBytes = 3000
     /// maxmemory in bytes (0: no limit) and the eviction settings.
     public private(set) var maxMemory = 0
     public private(set) var evictionPolicy = EvictionPolicy.noeviction
@@ -246,6 +248,7 @@ public final class Configuration {
             values[name] = notifyFlags.text
         case "zset-max-listpack-entries": zsetLimits.maxListpackEntries = Int(v) ?? 128
         case "zset-max-listpack-value": zsetLimits.maxListpackValue = Int(v) ?? 64
+        case "hll-sparse-max-bytes": hllSparseMaxBytes = Int(v) ?? 3000
         default: break
         }
     }

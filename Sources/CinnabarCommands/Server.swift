@@ -152,6 +152,7 @@ public final class Server {
             + HashCommands.makeSpecs() + SetCommands.makeSpecs()
             + SortedSetCommands.makeSpecs() + ListCommands.makeSpecs() + SortCommands.makeSpecs()
             + TransactionCommands.makeSpecs() + PubSubCommands.makeSpecs() + ScriptingCommands.makeSpecs()
+            + HyperLogLogCommands.makeSpecs() + GeoCommands.makeSpecs()
     }
 
     // MARK: - Clients
