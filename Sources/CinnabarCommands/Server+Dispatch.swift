@@ -172,8 +172,8 @@ extension Server {
             spec.failedCalls += 1
             replyError(error, client: client)
         }
-        if !client.trackingFlags.isEmpty && spec.flags.contains(.readonly) {
-            trackingRememberKeys(spec, args, client: client)
+        if spec.flags.contains(.readonly) && (!client.trackingFlags.isEmpty || client.fd < 0) {
+            rememberReadKeys(spec, args, client: client)
         }
         let duration = CommandTimer.microseconds(from: start, to: CommandTimer.now())
         // A command that blocked is counted when it completes (served again, timed out or unblocked).
@@ -192,6 +192,17 @@ extension Server {
             latency.record(spec.flags.contains(.fast) ? "fast-command" : "command", milliseconds: Int(duration / 1000))
         }
         return .done
+    }
+
+    /// Client-side caching of what a read command fetched. A script's reads are remembered for the client that
+    /// ran the script; the read-only script commands themselves track nothing (only what their scripts read).
+    private func rememberReadKeys(_ spec: CommandSpec, _ args: Arguments, client: Client) {
+        let tracker = client.fd < 0 ? (runningScript?.caller ?? client) : client
+        guard !tracker.trackingFlags.isEmpty else { return }
+        if spec.parent == nil && (spec.name == "eval_ro" || spec.name == "evalsha_ro" || spec.name == "fcall_ro") {
+            return
+        }
+        trackingRememberKeys(spec, args, client: tracker)
     }
 
     /// Convenience for tests and internal callers: executes and returns the raw reply bytes.

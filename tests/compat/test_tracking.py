@@ -487,3 +487,19 @@ def test_switch_to_bcast_drops_earlier_keys(raw_conn, r):
     c.request(resp_cmd("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "z"))
     r("SET", "a", "1")
     assert c.read_for(0.1) == b""
+
+
+def test_scripts_track_what_they_read(raw_conn, r):
+    """A script's reads are tracked for the client that ran it; the keys it only declared or wrote are not, and
+    EVAL_RO's declared keys are not either."""
+    c = conn3(raw_conn)
+    assert c.request(resp_cmd("CLIENT", "TRACKING", "on")) == b"+OK\r\n"
+    assert c.request(resp_cmd("EVAL", "redis.call('set', 'w', 'x') return redis.call('get', 'read')",
+                              2, "declared", "read")) == b"_\r\n"
+    r("MSET", "declared", "1", "w", "2")
+    assert c.request(resp_cmd("PING")) == b"+PONG\r\n"
+    r("SET", "read", "3")
+    assert c.request(resp_cmd("PING"), n=2) == push(b"read") + b"+PONG\r\n"
+    assert c.request(resp_cmd("EVAL_RO", "return redis.call('ping')", 1, "ro")) == b"+PONG\r\n"
+    r("SET", "ro", "1")
+    assert c.request(resp_cmd("PING")) == b"+PONG\r\n"
