@@ -9,6 +9,7 @@
 int luaopen_cjson(lua_State *L);
 int luaopen_bit(lua_State *L);
 int cinnabar_luaopen_cmsgpack(lua_State *L);
+int cinnabar_luaopen_struct(lua_State *L);
 
 static cinnabar_lua_callbacks callbacks;
 
@@ -573,6 +574,7 @@ lua_State *cinnabar_lua_open(void *context, int functions_mode, const char *redi
     lua_setfield(L, LUA_GLOBALSINDEX, "cjson");
     open_library(L, "bit", luaopen_bit);
     open_library(L, "cmsgpack", cinnabar_luaopen_cmsgpack);
+    open_library(L, "struct", cinnabar_luaopen_struct);
     lua_getfield(L, LUA_GLOBALSINDEX, "bit");
     lua_getfield(L, -1, "tohex");
     lua_pushcclosure(L, guarded_tohex, 1);

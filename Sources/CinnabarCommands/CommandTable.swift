@@ -49,7 +49,7 @@ public final class CommandTable {
             CommandCommands.docs, DebugCommands.docs, IntrospectionCommands.docs,
             HashCommands.docs, SetCommands.docs,
             SortedSetCommands.docs, ListCommands.docs, SortCommands.docs, SortedSetCommands.blockingDocs,
-            TransactionCommands.docs, PubSubCommands.docs,
+            TransactionCommands.docs, PubSubCommands.docs, ScriptingCommands.docs,
         ]
         return families.reduce(into: [:]) { all, family in
             all.merge(family) { _, _ in preconditionFailure("a command is documented by two families") }

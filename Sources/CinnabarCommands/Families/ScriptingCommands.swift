@@ -288,7 +288,7 @@ enum ScriptingCommands {
             c.array(run.command.count)
             for a in run.command { c.bulk(a) }
             c.bulk("duration_ms")
-            c.integer(Int(monotonicMicroseconds() / 1000 - run.started))
+            c.integer(Int(unixTimeMicroseconds() / 1000 - run.started))
         } else {
             c.null()
         }
@@ -378,7 +378,7 @@ extension Server {
         let compat = flags.contains(.evalCompat)
         let run = ScriptRun(caller: c.client, name: name, evalMode: evalMode,
                             readOnly: readOnly || (!compat && flags.contains(.noWrites)),
-                            allowOOM: !compat && flags.contains(.allowOOM), started: monotonicMicroseconds() / 1000)
+                            allowOOM: !compat && flags.contains(.allowOOM), startedMicros: unixTimeMicroseconds())
         if !evalMode { run.command = (0..<c.args.count).map { Array(c.args[$0]) } }
         return run
     }
@@ -389,7 +389,6 @@ extension Server {
         runningScript = run
         keyspace.updateTime()
         keyspace.state.timeFrozen = true
-        run.startedMicros = unixTimeMicroseconds()
         let failed = engine.call(run, keys: keys, args: args)
         keyspace.state.timeFrozen = false
         runningScript = nil

@@ -71,7 +71,7 @@ final class FunctionLibraries {
             throw .err("Error compiling function: \(message)")
         }
         engine.loading = library
-        engine.loadStarted = monotonicMicroseconds() / 1000
+        engine.loadStarted = unixTimeMicroseconds() / 1000
         cinnabar_lua_set_loading(L, 1)
         cinnabar_lua_set_load_hook(L, 1)
         let status = lua_pcall(L, 0, 0, 0)

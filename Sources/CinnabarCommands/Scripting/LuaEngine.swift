@@ -40,21 +40,22 @@ final class ScriptRun {
     /// A write command ran: the script can no longer be killed, and OOM is no longer checked.
     var wroteData = false
     var killed = false
-    /// When it started (monotonic ms), and whether it has run past busy-reply-threshold.
+    /// When it started (Unix ms), and whether it has run past busy-reply-threshold.
     let started: Int64
     var busy = false
-    /// Wall-clock time at the start (TIME inside the script answers it).
-    var startedMicros: Int64 = 0
+    /// The same in microseconds (TIME inside the script answers it).
+    let startedMicros: Int64
     /// FCALL's arguments (FUNCTION STATS shows them).
     var command: [[UInt8]] = []
 
-    init(caller: Client, name: String, evalMode: Bool, readOnly: Bool, allowOOM: Bool, started: Int64) {
+    init(caller: Client, name: String, evalMode: Bool, readOnly: Bool, allowOOM: Bool, startedMicros: Int64) {
         self.caller = caller
         self.name = name
         self.evalMode = evalMode
         self.readOnly = readOnly
         self.allowOOM = allowOOM
-        self.started = started
+        self.started = startedMicros / 1000
+        self.startedMicros = startedMicros
     }
 }
 
@@ -131,12 +132,9 @@ final class LuaEngine {
         if status != 0 {
             replyScriptError(to: caller, name: run.name)
         } else {
-            var out = caller.out
-            caller.out = ByteBuffer()
-            let start = out.writerIndex
-            writeReply(&out, resp3: caller.resp3, depth: 0)
-            failed = out.getInteger(at: start, as: UInt8.self) == UInt8(ascii: "-")
-            caller.out = out
+            let start = caller.out.writerIndex
+            writeReply(&caller.out, resp3: caller.resp3, depth: 0)
+            failed = caller.out.getInteger(at: start, as: UInt8.self) == UInt8(ascii: "-")
         }
         cinnabar_lua_pop(L, 1)  // the error handler
         self.run = nil
@@ -635,7 +633,7 @@ final class LuaEngine {
     /// The count hook: past busy-reply-threshold, the server answers other clients (BUSY) while the script runs,
     /// and a SCRIPT KILL / FUNCTION KILL received meanwhile stops it.
     func interrupt() -> Bool {
-        let now = monotonicMicroseconds() / 1000
+        let now = unixTimeMicroseconds() / 1000
         if loading != nil {
             return now - loadStarted > 500
         }

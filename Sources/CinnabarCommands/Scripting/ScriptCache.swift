@@ -19,10 +19,40 @@ final class EvalScript {
     }
 }
 
+/// A script's SHA1 as 40 hex digits packed in five words, letters folded to lower case: EVALSHA looks scripts up
+/// without allocating. Folding sets bit 5 of every byte, which maps "A"-"F" to "a"-"f" and leaves digits alone; a
+/// control byte could fold onto a digit, so digests of text with bytes below 0x20 are refused.
+struct ScriptDigest: Hashable {
+    var a: UInt64, b: UInt64, c: UInt64, d: UInt64, e: UInt64
+
+    /// nil unless `text` is 40 bytes long without control bytes (any case).
+    init?(_ text: UnsafeRawBufferPointer) {
+        guard text.count == 40, let p = text.baseAddress else { return nil }
+        let fold: UInt64 = 0x2020_2020_2020_2020
+        let w0 = p.loadUnaligned(as: UInt64.self), w1 = p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        let w2 = p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+        let w3 = p.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+        let w4 = p.loadUnaligned(fromByteOffset: 32, as: UInt64.self)
+        // A byte below 0x20: (x - 0x20) borrows into its high bit while x's own high bit is clear.
+        func hasControl(_ x: UInt64) -> Bool { (x &- fold) & ~x & 0x8080_8080_8080_8080 != 0 }
+        if hasControl(w0) || hasControl(w1) || hasControl(w2) || hasControl(w3) || hasControl(w4) { return nil }
+        a = w0 | fold; b = w1 | fold; c = w2 | fold; d = w3 | fold; e = w4 | fold
+    }
+
+    init?(_ text: String) {
+        var t = text
+        guard let digest = t.withUTF8({ ScriptDigest(UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = digest
+    }
+
+    /// The digest is already uniformly distributed: one word is enough to hash.
+    func hash(into hasher: inout Hasher) { hasher.combine(a) }
+}
+
 final class ScriptCache {
     unowned let server: Server
     private(set) var engine: LuaEngine
-    private(set) var scripts: [String: EvalScript] = [:]
+    private(set) var scripts: [ScriptDigest: EvalScript] = [:]
     /// Bytes of script bodies and digests held (INFO used_memory_scripts_eval).
     private(set) var bodyBytes = 0
 
@@ -32,14 +62,15 @@ final class ScriptCache {
     }
 
     func find(sha: UnsafeRawBufferPointer) -> EvalScript? {
-        guard sha.count == 40 else { return nil }
-        return scripts[String(decoding: sha.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)]
+        guard let digest = ScriptDigest(sha) else { return nil }
+        return scripts[digest]
     }
 
     /// The script for a body, compiled and cached if new (luaCreateFunction).
     func load(_ body: UnsafeRawBufferPointer) throws(CommandError) -> EvalScript {
         let sha = sha1Hex(body)
-        if let known = scripts[sha] { return known }
+        let digest = ScriptDigest(sha)!
+        if let known = scripts[digest] { return known }
         let (flags, shebangLength) = try parseShebang(body)
         let code = UnsafeRawBufferPointer(rebasing: body[shebangLength...])
         let L = engine.L
@@ -50,7 +81,7 @@ final class ScriptCache {
         }
         let ref = luaL_ref(L, cinnabar_lua_registryindex())
         let script = EvalScript(sha: sha, body: Array(body), flags: flags, ref: ref)
-        scripts[sha] = script
+        scripts[digest] = script
         bodyBytes += body.count + 40 + 64
         return script
     }

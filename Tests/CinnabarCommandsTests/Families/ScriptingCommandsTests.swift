@@ -87,7 +87,24 @@ struct ScriptingCommandsTests {
         #expect(h.callRaw("PING") == "+PONG\r\n")
     }
 
-    @Test("Libraries: cjson, bit, cmsgpack (Redis's byte-exact encodings), struct-free math and string, sha1hex")
+    @Test("struct: pack/unpack/size with endianness, alignment, sized integers and strings, Redis's errors")
+    func structLibrary() {
+        let h = Harness()
+        #expect(h.callRaw("EVAL", "local s = struct.pack('>iHb', 1000, 65535, -1) local h = '' for i = 1, #s do h = h .. string.format('%02x', s:byte(i)) end return h", "0")
+            == bulk("000003e8ffffff"))
+        #expect(h.callRaw("EVAL", "return {struct.unpack('>iHb', struct.pack('>iHb', 1000, 65535, -1))}", "0")
+            == array(int(1000), int(65535), int(-1), int(8)))
+        #expect(h.callRaw("EVAL", "return struct.size('!4 b i d')", "0") == int(16))
+        #expect(h.callRaw("EVAL", "return {struct.unpack('<i3', struct.pack('<i3', -7))}", "0") == array(int(-7), int(4)))
+        #expect(h.callRaw("EVAL", "return {struct.unpack('>d f', struct.pack('>d f', 1.5, 2.5))}", "0") == array(int(1), int(2), int(13)))
+        #expect(h.callRaw("EVAL", "return {struct.unpack('s c2', struct.pack('s c2', 'ab', 'xyz'))}", "0") == array(bulk("ab"), bulk("xy"), int(6)))
+        #expect(h.callRaw("EVAL", "return struct.pack('q', 1)", "0").contains("bad argument #1 to 'pack' (invalid format option 'q')"))
+        #expect(h.callRaw("EVAL", "return struct.pack('i100', 1)", "0").contains("integral size 100 is larger than limit of 32"))
+        #expect(h.callRaw("EVAL", "return struct.unpack('i4', 'ab')", "0").contains("bad argument #2 to 'unpack' (data string too short)"))
+        #expect(h.callRaw("EVAL", "return struct.pack('!3 i', 1)", "0").contains("alignment 3 is not a power of 2"))
+    }
+
+    @Test("Libraries: cjson, bit, cmsgpack (Redis's byte-exact encodings), math and string, sha1hex")
     func libraries() {
         let h = Harness()
         #expect(h.callRaw("EVAL", "return cjson.encode({1,2,3})", "0") == bulk("[1,2,3]"))
