@@ -140,6 +140,10 @@ extension Server {
             reject(.diskError, client: client, spec: spec)
             return .done
         }
+        if !aof.lastWriteOK && (spec.flags.contains(.write) || (spec.parent == nil && spec.name == "ping")) {
+            reject(CommandError("MISCONF Errors writing to the AOF file: \(aof.lastWriteError)"), client: client)
+            return .done
+        }
         if let multi = client.multiState, !spec.runsInsideMulti {
             if spec.flags.contains(.noMulti) {
                 reject(.err("Command not allowed inside a transaction"), client: client)
@@ -166,11 +170,16 @@ extension Server {
         client.lastCommandSpec = spec
         let context = CommandContext(server: self, client: client, args: args, spec: spec)
         let start = CommandTimer.now()
-        do {
-            try spec.handler(context)
-        } catch {
-            spec.failedCalls += 1
-            replyError(error, client: client)
+        // Propagation (AOF): one predictable branch when off.
+        if propagation.enabled {
+            invokePropagating(spec, args, context: context)
+        } else {
+            do {
+                try spec.handler(context)
+            } catch {
+                spec.failedCalls += 1
+                replyError(error, client: client)
+            }
         }
         if spec.flags.contains(.readonly) && (!client.trackingFlags.isEmpty || client.fd < 0) {
             rememberReadKeys(spec, args, client: client)
@@ -203,6 +212,21 @@ extension Server {
             return
         }
         trackingRememberKeys(spec, args, client: tracker)
+    }
+
+    /// The handler call while commands are propagated: records what the command changed (Propagation.swift).
+    private func invokePropagating(_ spec: CommandSpec, _ args: Arguments, context: CommandContext) {
+        let dirtyBefore = keyspace.dirty
+        let expiryBefore = propagation.expiryChanges
+        let saved = beginPropagation()
+        do {
+            try spec.handler(context)
+        } catch {
+            spec.failedCalls += 1
+            replyError(error, client: context.client)
+        }
+        endPropagation(spec, args, db: context.db.id, dirtyBefore: dirtyBefore, expiryBefore: expiryBefore,
+                       saved: saved)
     }
 
     /// Convenience for tests and internal callers: executes and returns the raw reply bytes.

@@ -57,6 +57,10 @@ extension Server {
             key.withUnsafeBytes { k in
                 _ = db.delete(k)
                 stats.evictedKeys += 1
+                if propagation.enabled {
+                    propagateDeletion(db: db.id, key: k, lazy: config.get("lazyfree-lazy-eviction") == "yes",
+                                      fromExpiry: false)
+                }
                 notify(.evicted, "evicted", k, db: db.id)
             }
             evicted += 1

@@ -46,11 +46,16 @@ extension Server {
 
     /// Opens the temp file and starts a snapshot (header and aux fields written, write hooks armed).
     func makeSnapshot() throws(RDBLoadError) -> RDBSnapshot {
-        let sink = try RDBFileSink(directory: config.get("dir") ?? "", filename: config.get("dbfilename") ?? "dump.rdb",
-                                   checksum: config.get("rdbchecksum") != "no")
+        try makeSnapshot(directory: config.get("dir") ?? "", filename: config.get("dbfilename") ?? "dump.rdb",
+                         aofBase: false)
+    }
+
+    /// A snapshot into `directory/filename` (dump.rdb, or an AOF base file with the aof-base aux field set).
+    func makeSnapshot(directory: String, filename: String, aofBase: Bool) throws(RDBLoadError) -> RDBSnapshot {
+        let sink = try RDBFileSink(directory: directory, filename: filename, checksum: config.get("rdbchecksum") != "no")
         let aux: [(String, String)] = [
             ("redis-ver", Server.version), ("redis-bits", "64"), ("ctime", String(unixTimeMicroseconds() / 1_000_000)),
-            ("used-mem", String(cinnabar_malloc_used())), ("aof-base", "0"),
+            ("used-mem", String(cinnabar_malloc_used())), ("aof-base", aofBase ? "1" : "0"),
         ]
         return RDBSnapshot(keyspace: keyspace, sink: sink, compress: config.get("rdbcompression") != "no", aux: aux,
                            functionLibraries: functionLibraries.libraries.map(\.code))
@@ -63,6 +68,8 @@ extension Server {
     @discardableResult
     public func saveSynchronously() -> Bool {
         precondition(persistence.background == nil)
+        // One snapshot at a time: an AOF rewrite in progress is completed first.
+        finishAOFRewrite()
         let snapshot: RDBSnapshot
         do {
             snapshot = try makeSnapshot()
@@ -92,6 +99,9 @@ extension Server {
     @discardableResult
     public func startBackgroundSave() -> String? {
         guard persistence.background == nil else { return "Background save already in progress" }
+        guard aof.rewrite == nil else {
+            return "Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."
+        }
         persistence.saves += 1
         persistence.dirtyBeforeBackground = keyspace.dirty
         let now = unixTimeMicroseconds() / 1_000_000
@@ -111,15 +121,20 @@ extension Server {
     /// A background save still has entries to sweep: the transport calls `backgroundWorkStep` between events.
     @inline(__always)
     public var hasBackgroundWork: Bool {
-        guard let bg = persistence.background else { return false }
-        return !bg.isSweepDone
+        if let bg = persistence.background, !bg.isSweepDone { return true }
+        if let rw = aof.rewrite, !rw.isSweepDone { return true }
+        return false
     }
 
-    /// One slice of the background save's sweep.
+    /// One slice of the background save's (or AOF rewrite's) sweep.
     public func backgroundWorkStep(microseconds: Int64) {
-        guard let bg = persistence.background else { return }
-        bg.step(microseconds: microseconds)
-        if bg.isSweepDone { checkBackgroundSaveDone() }
+        if let bg = persistence.background {
+            bg.step(microseconds: microseconds)
+            if bg.isSweepDone { checkBackgroundSaveDone() }
+        } else if let rw = aof.rewrite {
+            rw.step(microseconds: microseconds)
+            if rw.isSweepDone { checkAOFRewriteDone() }
+        }
     }
 
     /// backgroundSaveDoneHandler: once the file is in place (or the save failed), record the outcome.
@@ -162,7 +177,8 @@ extension Server {
     /// The persistence part of serverCron: a finished background save, a scheduled one, the save points.
     public func persistenceCron() {
         if persistence.background != nil { checkBackgroundSaveDone() }
-        guard persistence.background == nil else { return }
+        appendOnlyCron()
+        guard persistence.background == nil, aof.rewrite == nil else { return }
         if persistence.bgsaveScheduled {
             persistence.bgsaveScheduled = false
             startBackgroundSave()
@@ -191,6 +207,16 @@ extension Server {
 
     /// Loads dir/dbfilename into the (empty) keyspace if the file exists. Throws with the reason on a bad file.
     public func loadDataAtStartup() throws(RDBLoadError) {
+        // With appendonly yes the AOF is the dataset (dump.rdb is not read), as in Redis.
+        if config.get("appendonly") == "yes" {
+            do {
+                try loadAppendOnlyAtStartup()
+            } catch {
+                logger.warning("\(error.message)")
+                throw RDBLoadError(error.message)
+            }
+            return
+        }
         let start = monotonicMicroseconds()
         guard let summary = try loadRDBFile() else { return }
         let seconds = Double(monotonicMicroseconds() - start) / 1_000_000
@@ -207,9 +233,15 @@ extension Server {
             throw RDBLoadError("Fatal error loading the DB: \(String(cString: strerror(errno))). Exiting.")
         }
         keyspace.updateTime()
+        return try loadRDB(data, allowDuplicates: allowDuplicates, now: keyspace.now)
+    }
+
+    /// Loads an RDB image (dump.rdb, an AOF base) with its function libraries; keys past `now` are skipped.
+    @discardableResult
+    func loadRDB(_ data: [UInt8], allowDuplicates: Bool, now: Int64) throws(RDBLoadError) -> RDBLoadSummary {
         let summary: RDBLoadSummary
         do {
-            summary = try RDBFile.load(data, into: keyspace, limits: rdbLoadLimits, now: keyspace.now,
+            summary = try RDBFile.load(data, into: keyspace, limits: rdbLoadLimits, now: now,
                                        allowDuplicates: allowDuplicates)
         } catch {
             logger.warning("\(error.message)")
@@ -281,6 +313,7 @@ extension Server {
             logger.warning("There is a child saving an .rdb. Killing it!")
             abortBackgroundSave()
         }
+        shutdownAppendOnly()
         if save == true || (save == nil && !config.savePoints.isEmpty) {
             logger.notice("Saving the final RDB snapshot before exiting.")
             if !saveSynchronously() && !force {

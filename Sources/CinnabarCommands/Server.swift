@@ -46,6 +46,10 @@ public final class Server {
     public var lastSaveTime: Int64  // Unix seconds
     /// Saves and loads (Server+Persistence).
     public var persistence = PersistenceState()
+    /// What executed commands changed, for the AOF (Propagation.swift).
+    public let propagation = PropagationState()
+    /// The append-only file (Server+AOF.swift).
+    public let aof = AppendOnlyState()
     public var clients: [Int: Client] = [:]
     private var nextClientID = 1
     public var slowLog = SlowLog()

@@ -58,6 +58,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         client.sendAsync = { [weak self] buffer in
             guard let self, let ctx = self.context, !self.closed else { return }
+            self.server.flushAppendOnlyFileBeforeReplies()
             ctx.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
         }
         self.client = client
@@ -115,6 +116,8 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private func flush(context: ChannelHandlerContext, client: Client) {
         guard client.out.readableBytes > 0, !closed else { return }
+        // Acknowledged writes reach the AOF (and the disk with appendfsync always) before any reply leaves.
+        server.flushAppendOnlyFileBeforeReplies()
         server.stats.netOutputBytes += client.out.readableBytes
         server.writesProcessed += 1
         context.writeAndFlush(wrapOutboundOut(client.out), promise: nil)

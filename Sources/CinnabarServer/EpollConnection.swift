@@ -105,6 +105,8 @@ final class EpollConnection {
     /// Writes the client's replies now; what the socket does not take waits for EPOLLOUT.
     func flush() {
         guard !closed, client.out.readableBytes > 0 else { return }
+        // Acknowledged writes reach the AOF (and the disk with appendfsync always) before any reply leaves.
+        server.flushAppendOnlyFileBeforeReplies()
         server.stats.netOutputBytes += client.out.readableBytes
         server.writesProcessed += 1
         if unsent != nil {

@@ -217,6 +217,8 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
             runTimers()
             runBlockedClients()
             writePendingReplies()
+            // Changes with no reply to carry them (expiry, CLIENT REPLY OFF) reach the AOF each iteration too.
+            server.flushAppendOnlyFileBeforeReplies()
             if server.hasBackgroundWork { server.backgroundWorkStep(microseconds: 1000) }
             if let reasons = stopRequest.withLockedValue({ $0 }) {
                 shutDown(reasons)

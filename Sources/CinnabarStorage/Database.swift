@@ -92,7 +92,7 @@ public final class Database {
         if expires.count > 0, let e = expires.find(key, hash: h) {
             let when = expires.entry(e).pointee.value
             // Expired once the clock is past the deadline (Redis keyIsExpired: `now > when`).
-            if when < keyspace.now {
+            if when < keyspace.now && !keyspace.isLoading {
                 if options.contains(.noExpire) || keyspace.isExpiryPaused {
                     if !options.contains(.noStats) { missed(key) }
                     return nil
@@ -266,6 +266,7 @@ public final class Database {
         keyspace.stats.expiredKeys += 1
         keyspace.dirty &+= 1
         key.withUnsafeBytes { keyspace.onKeyExpired?(self, $0) }
+        if let propagate = keyspace.propagateExpired { key.withUnsafeBytes { propagate(self, $0) } }
     }
 
     /// True when the key exists and its deadline has passed (used by SCAN/KEYS/RANDOMKEY, which check without

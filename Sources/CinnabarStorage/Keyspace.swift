@@ -72,6 +72,9 @@ public final class KeyspaceState {
     public var hasReadyKeys = false
     /// While true (a paused server), expired keys are reported missing but not removed.
     public var isExpiryPaused = false
+    /// While an AOF is loaded nothing expires (Redis's keyIsExpired returns 0 while loading): a replayed
+    /// PERSIST must find the key its deadline would since have removed.
+    public var isLoading = false
     /// While a script runs, time stands still for the keyspace: every command of the script sees the time it
     /// started at (Redis 7), even while other clients are answered BUSY.
     public var timeFrozen = false
@@ -83,6 +86,9 @@ public final class KeyspaceState {
     public var onKeyAdded: ((Database, UnsafeRawBufferPointer) -> Void)?
     /// Called after a key was deleted because it expired.
     public var onKeyExpired: ((Database, UnsafeRawBufferPointer) -> Void)?
+    /// Called when a key was deleted because it expired, while commands are propagated (AOF): the command layer
+    /// records a DEL of the key (Redis's propagateDeletion).
+    public var propagateExpired: ((Database, UnsafeRawBufferPointer) -> Void)?
 
     init(clock: KeyspaceClock) {
         self.clock = clock

@@ -104,6 +104,17 @@ enum ConfigCommands {
             changes.append((p.name, words.joined(separator: " ")))
             i += 2
         }
+        for change in changes where change.name == "appendonly" {
+            // Applied first: turning the AOF on can fail (apply function updateAppendonly).
+            let on = change.value.lowercased() == "yes"
+            if on && c.server.aof.status == .off {
+                guard c.server.startAppendOnly() else {
+                    throw .err("CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.")
+                }
+            } else if !on && c.server.aof.status != .off {
+                c.server.stopAppendOnly()
+            }
+        }
         for change in changes {
             let words: [String] = change.value.isEmpty ? [""] : (Configuration.parameter(named: change.name).map {
                 if case .special = $0.kind { return change.value.split(separator: " ").map(String.init) }

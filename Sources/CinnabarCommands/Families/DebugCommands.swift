@@ -17,6 +17,8 @@ enum DebugCommands {
     }
 
     static func debug(_ c: CommandContext) throws(CommandError) {
+        // DEBUG RELOAD, LOADAOF, POPULATE... restore or fabricate state: nothing to propagate.
+        c.preventPropagation()
         let mode = c.server.config.enableDebugCommand
         let local = c.client.address.hasPrefix("127.") || c.client.address.hasPrefix("[::1]") || c.client.fd < 0
             || c.client.address.hasPrefix("::1")
@@ -80,8 +82,11 @@ enum DebugCommands {
             }
             try c.server.debugReload(save: save, flush: flush, merge: merge)
             c.ok()
-        case "jmap", "loadaof":
-            throw .err("DEBUG \(sub.uppercased()) is not supported until persistence exists")
+        case "loadaof":
+            try c.server.debugLoadAOF()
+            c.ok()
+        case "jmap":
+            throw .err("DEBUG \(sub.uppercased()) is not supported")
         case "help":
             c.help("DEBUG", [
                 "CHANGE-REPL-ID", "    Change the replication IDs of the instance.",

@@ -57,8 +57,12 @@ extension HashCommands {
     /// false when no field was left: the key has been deleted. While CLIENT PAUSE holds expiry, nothing is deleted.
     static func expireDueFields(_ c: CommandContext, _ key: UnsafeRawBufferPointer, _ hash: HashValue) -> Bool {
         let now = c.keyspace.now
-        guard let next = hash.nextFieldDeadline, next < now, !c.keyspace.isExpiryPaused else { return true }
+        guard let next = hash.nextFieldDeadline, next < now, !c.keyspace.isExpiryPaused, !c.keyspace.state.isLoading
+        else { return true }
         c.keyspace.stats.expiredFields += hash.expireFields(before: now)
+        // Lazy expiry is not the command's change: the fields' absolute deadlines are in the AOF already, so a
+        // replay expires them the same way.
+        c.server.noteExpiryChange()
         if hash.count == 0 {
             c.db.delete(key)
             return false
@@ -161,6 +165,10 @@ extension HashCommands {
             }
         }
         guard updated + deleted > 0 else { return }
+        // Propagated with the absolute deadline in milliseconds (Redis 7.4: HPEXPIREAT).
+        if !(milliseconds && absolute) {
+            c.propagateAs(["HPEXPIREAT", .original(1), .integer(when)] + (3..<c.args.count).map { .original($0) })
+        }
         c.keyspace.stats.expiredFields += deleted
         if hash.count == 0 {
             c.db.delete(key)

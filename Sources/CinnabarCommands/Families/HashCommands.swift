@@ -197,6 +197,8 @@ enum HashCommands {
         text.withUnsafeBytes { _ = hash.set(field, $0, limits: c.server.config.hashLimits, keepTTL: true) }
         if existing == nil { addHash(c, key, hash) } else { c.db.modified(key) }
         c.notify(.hash, "hincrbyfloat", key)
+        // Propagated as HSET of the result (float formatting never makes a replay differ).
+        c.propagateAs(["HSET", .original(1), .original(2), .bytes(text)])
         c.bulk(text)
     }
 

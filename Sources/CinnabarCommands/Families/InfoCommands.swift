@@ -209,7 +209,7 @@ enum InfoCommands {
             "mem_clients_slaves:0",
             "mem_clients_normal:\(clientsMemory)",
             "mem_cluster_links:0",
-            "mem_aof_buffer:0",
+            "mem_aof_buffer:\(s.aof.buffer.capacity)",
             "mem_allocator:libc",
             "active_defrag_running:0",
             "lazyfree_pending_objects:0",
@@ -219,6 +219,7 @@ enum InfoCommands {
 
     static func persistenceSection(_ s: Server) -> [String] {
         let p = s.persistence
+        let a = s.aof
         let bg = p.background
         let now = unixTimeMicroseconds() / 1_000_000
         return [
@@ -232,12 +233,19 @@ enum InfoCommands {
             "rdb_current_bgsave_time_sec:\(bg == nil ? -1 : Int(now - p.backgroundStartSeconds))",
             "rdb_saves:\(p.saves)", "rdb_last_cow_size:0",
             "rdb_last_load_keys_expired:\(p.lastLoadKeysExpired)", "rdb_last_load_keys_loaded:\(p.lastLoadKeysLoaded)",
-            "aof_enabled:0",
-            "aof_rewrite_in_progress:0", "aof_rewrite_scheduled:0", "aof_last_rewrite_time_sec:-1",
-            "aof_current_rewrite_time_sec:-1", "aof_last_bgrewrite_status:ok", "aof_rewrites:0",
-            "aof_rewrites_consecutive_failures:0", "aof_last_write_status:ok", "aof_last_cow_size:0",
+            "aof_enabled:\(a.status == .off ? 0 : 1)",
+            "aof_rewrite_in_progress:\(a.rewrite == nil ? 0 : 1)", "aof_rewrite_scheduled:\(a.rewriteScheduled ? 1 : 0)",
+            "aof_last_rewrite_time_sec:\(a.lastRewriteSeconds)",
+            "aof_current_rewrite_time_sec:\(a.rewrite == nil ? -1 : Int(now - a.rewriteStartSeconds))",
+            "aof_last_bgrewrite_status:\(a.lastRewriteOK ? "ok" : "err")", "aof_rewrites:\(a.rewrites)",
+            "aof_rewrites_consecutive_failures:\(a.consecutiveFailures)",
+            "aof_last_write_status:\(a.lastWriteOK ? "ok" : "err")", "aof_last_cow_size:0",
             "module_fork_in_progress:0", "module_fork_last_cow_size:0",
-        ]
+        ] + (a.status == .off ? [] : [
+            "aof_current_size:\(a.currentSize)", "aof_base_size:\(a.baseSize)",
+            "aof_pending_rewrite:\(a.rewriteScheduled ? 1 : 0)", "aof_buffer_length:\(a.buffer.count)",
+            "aof_pending_bio_fsync:\(a.fsyncInProgress.value.withLock { $0 } ? 1 : 0)", "aof_delayed_fsync:\(a.delayedFsyncs)",
+        ])
     }
 
     static func statsSection(_ s: Server) -> [String] {

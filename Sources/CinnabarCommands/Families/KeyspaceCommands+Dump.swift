@@ -70,11 +70,18 @@ extension KeyspaceCommands {
         if ttl != 0 && !absolute { ttl = ttl &+ c.now }
         if ttl != 0 && ttl <= c.now {
             // Already expired: nothing is created (a replaced key is gone).
-            if deleted { c.notify(.generic, "del", key) }
+            if deleted {
+                c.notify(.generic, "del", key)
+                c.propagateAs([c.deletion(lazy: "lazyfree-lazy-server-del"), .original(1)])
+            }
             return c.ok()
         }
         let index = db.add(key, value)
         if ttl != 0 { db.setExpire(key, at: ttl) }
+        if ttl != 0 && !absolute {
+            // Propagated with the absolute deadline and ABSTTL.
+            c.propagateAs([.original(0), .original(1), .integer(ttl)] + (3..<a.count).map { .original($0) } + ["ABSTTL"])
+        }
         let state = c.keyspace.state
         if state.usesLFU && freq >= 0 {
             db.keys.entry(index).pointee.value.lru = state.newStamp & ~0xFF | UInt32(freq)

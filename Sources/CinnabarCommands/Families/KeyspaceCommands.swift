@@ -320,10 +320,16 @@ enum KeyspaceCommands {
         if when <= c.now {
             db.delete(key)
             c.notify(.generic, "del", key)
+            c.propagateAs([c.deletion(lazy: "lazyfree-lazy-expire"), .original(1)])
         } else {
             db.setExpire(key, at: when)
             db.modified(key)
             c.notify(.generic, "expire", key)
+            // Propagated as PEXPIREAT with the absolute deadline (options kept), unless it already is one.
+            if base != 0 || seconds {
+                c.propagateAs(["PEXPIREAT", .original(1), .integer(when)]
+                              + (3..<max(3, c.args.count)).map { .original($0) })
+            }
         }
         c.integer(1)
     }

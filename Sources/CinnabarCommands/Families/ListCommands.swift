@@ -236,13 +236,18 @@ enum ListCommands {
             guard let list = try writeList(c, key) else { continue }
             c.array(2)
             c.bulk(key)
+            let pop: PropagatedArgument = end == .head ? "LPOP" : "RPOP"
             if count == -1 {
                 list.withElement(at: end) { c.bulk($0) }
                 list.removeElement(at: end)
                 removed(c, key, list, count: 1, event: end == .head ? "lpop" : "rpop")
+                // BLPOP/BRPOP, served now or later, are propagated as the plain pop.
+                c.propagateAs([pop, .original(i)])
             } else {
                 let n = popRange(c, list, end, count)
                 removed(c, key, list, count: n, event: end == .head ? "lpop" : "rpop")
+                // LMPOP/BLMPOP: [LR]POP key count.
+                c.propagateAs([pop, .original(i), .integer(Int64(n))])
             }
             return true
         }
@@ -286,6 +291,12 @@ enum ListCommands {
     static func blockingMove(_ c: CommandContext, from: ListEnd, to: ListEnd, deadline: Int64) throws(CommandError) {
         if try writeList(c, c.args[1]) != nil {
             try move(c, from: from, to: to)
+            // Propagated as the non-blocking form.
+            if c.spec.name == "blmove" {
+                c.propagateAs(["LMOVE", .original(1), .original(2), .original(3), .original(4)])
+            } else {
+                c.propagateAs(["RPOPLPUSH", .original(1), .original(2)])
+            }
             return
         }
         if c.client.denyBlocking {

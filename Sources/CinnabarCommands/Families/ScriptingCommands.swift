@@ -173,6 +173,8 @@ enum ScriptingCommands {
     static func eval(_ c: CommandContext, sha: Bool, readOnly: Bool) throws(CommandError) {
         let keys = try keyIndexes(c, badNumber: .notInteger)
         let server = c.server
+        // Effects replication: the script's commands are propagated, never the script.
+        c.preventPropagation()
         // Scripts' own commands appear in MONITOR after the script (EVAL is skip_monitor).
         server.feedMonitorsNow(c.args, client: c.client)
         let cache = server.scriptCache
@@ -197,6 +199,7 @@ enum ScriptingCommands {
         let libraries = c.server.functionLibraries
         guard let function = libraries.functions[c.args.string(1).lowercased()] else { throw .err("Function not found") }
         let keys = try keyIndexes(c, badNumber: .err("Bad number of keys provided"))
+        c.preventPropagation()
         c.server.feedMonitorsNow(c.args, client: c.client)
         let run = try c.server.prepareScriptRun(c, name: function.name, flags: function.flags, readOnly: readOnly,
                                                 evalMode: false)

@@ -48,6 +48,9 @@ extension ServerCommands {
         "save": CommandDocs(
             "Synchronously saves the database(s) to disk.",
             since: "1.0.0", complexity: "O(N) where N is the total number of keys in all databases"),
+        "bgrewriteaof": CommandDocs(
+            "Asynchronously rewrites the append-only file to disk.",
+            since: "1.0.0", complexity: "O(1)"),
         "bgsave": CommandDocs(
             "Asynchronously saves the database(s) to disk.",
             since: "1.0.0", complexity: "O(1)",

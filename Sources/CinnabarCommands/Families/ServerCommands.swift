@@ -16,6 +16,7 @@ enum ServerCommands {
                     summary: "Remove all keys from the current database.", complexity: "O(N) where N is the number of keys in the selected database",
                     tips: ["request_policy:all_shards", "response_policy:all_succeeded"]) { c throws(CommandError) in
             try parseFlushMode(c)
+            c.forcePropagation()
             c.server.flush(database: c.db)
             c.server.trackingInvalidateKeysOnFlush()
             c.ok()
@@ -24,6 +25,7 @@ enum ServerCommands {
                     summary: "Removes all keys from all databases.", complexity: "O(N) where N is the total number of keys in all databases",
                     tips: ["request_policy:all_shards", "response_policy:all_succeeded"]) { c throws(CommandError) in
             try parseFlushMode(c)
+            c.forcePropagation()
             // flushAllDataAndResetRDB: kill a background save, and with save points write the empty dataset.
             c.server.abortBackgroundSave()
             for db in c.keyspace.databases { c.server.flush(database: db) }
@@ -62,6 +64,9 @@ enum ServerCommands {
         CommandSpec("bgsave", arity: -1, flags: [.admin, .noAsyncLoading, .noScript], group: "server",
                     summary: "Asynchronously saves the database(s) to disk.",
                     complexity: "O(1)", handler: bgsave),
+        CommandSpec("bgrewriteaof", arity: 1, flags: [.admin, .noAsyncLoading, .noScript], group: "server",
+                    summary: "Asynchronously rewrites the append-only file to disk.",
+                    complexity: "O(1)", handler: bgrewriteaof),
         CommandSpec("shutdown", arity: -1, flags: [.admin, .noScript, .loading, .stale, .noMulti, .sentinel, .allowBusy],
                     group: "server", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
                     complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
@@ -108,12 +113,26 @@ enum ServerCommands {
     static func bgsave(_ c: CommandContext) throws(CommandError) {
         if c.args.count > 1 && !(c.args.count == 2 && argEquals(c.args[1], "SCHEDULE")) { throw .syntax }
         if c.server.persistence.background != nil { throw .err("Background save already in progress") }
-        if c.client.denyBlocking {
+        if c.client.denyBlocking || (c.server.aof.rewrite != nil && c.args.count == 2) {
             c.server.persistence.bgsaveScheduled = true
             return c.status("Background saving scheduled")
         }
         if let problem = c.server.startBackgroundSave() { throw .err(problem) }
         c.status("Background saving started")
+    }
+
+    /// BGREWRITEAOF: scheduled while a BGSAVE runs or inside MULTI (the rotation must not split a transaction).
+    static func bgrewriteaof(_ c: CommandContext) throws(CommandError) {
+        let server = c.server
+        if server.aof.rewrite != nil { throw .err("Background append only file rewriting already in progress") }
+        if server.persistence.background != nil || c.client.denyBlocking {
+            server.aof.rewriteScheduled = true
+            return c.status("Background append only file rewriting scheduled")
+        }
+        guard server.startAOFRewrite() == nil else {
+            throw .err("Can't execute an AOF background rewriting. Please check the server logs for more information.")
+        }
+        c.status("Background append only file rewriting started")
     }
 
     static func shutdown(_ c: CommandContext) throws(CommandError) {

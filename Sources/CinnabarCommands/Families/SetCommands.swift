@@ -204,7 +204,11 @@ enum SetCommands {
         guard let set = try writeSet(c, key) else { return c.null() }
         let i = c.keyspace.random.below(set.count)
         let index = set.ordinals()
-        set.withMember(i, index) { c.bulk(member: $0) }
+        set.withMember(i, index) { m in
+            c.bulk(member: m)
+            // Propagated as SREM of the popped member.
+            c.propagateAs(["SREM", .original(1), m.propagated])
+        }
         set.removeMember(at: i, index)
         c.notify(.set, "spop", key)
         if set.count == 0 {
@@ -235,9 +239,21 @@ enum SetCommands {
             c.notify(.set, "spop", key)
             c.notify(.generic, "del", key)
             c.keyspace.dirty &+= size - 1
+            c.propagateAs([c.deletion(lazy: "lazyfree-lazy-server-del"), .original(1)])
             return
         }
         c.set(count)
+        // Propagated as SREMs of the popped members, 1024 per command (Redis's SPOP batch).
+        let propagating = c.server.propagation.enabled
+        var popped: [PropagatedArgument] = []
+        func record(_ m: SetMember) {
+            guard propagating else { return }
+            popped.append(m.propagated)
+            if popped.count == 1024 {
+                c.alsoPropagate(["SREM", .original(1)] + popped)
+                popped.removeAll(keepingCapacity: true)
+            }
+        }
         var rng = c.keyspace.random
         defer { c.keyspace.random = rng }
         let remaining = size - count
@@ -246,13 +262,21 @@ enum SetCommands {
                 // One pass over the listpack: the picked members in order, then removed back to front.
                 let index = set.ordinals()
                 let picked = RandomSampling.distinctOrdinals(count: count, of: size, inOrder: true, &rng)
-                for i in picked { set.withMember(i, index) { c.bulk(member: $0) } }
+                for i in picked {
+                    set.withMember(i, index) {
+                        c.bulk(member: $0)
+                        record($0)
+                    }
+                }
                 for i in picked.reversed() { set.removeMember(at: i, index) }
             } else {
                 for _ in 0..<count {
                     let i = rng.below(set.count)
                     let index = set.ordinals()
-                    set.withMember(i, index) { c.bulk(member: $0) }
+                    set.withMember(i, index) {
+                        c.bulk(member: $0)
+                        record($0)
+                    }
                     set.removeMember(at: i, index)
                 }
             }
@@ -274,13 +298,20 @@ enum SetCommands {
                     set.removeMember(at: i, index)
                 }
             }
-            set.forEach { c.bulk(member: $0) }
+            set.forEach {
+                c.bulk(member: $0)
+                record($0)
+            }
             if let i = c.db.find(key, options: [.noStats, .noTouch]) {
                 c.db.valuePointer(i).pointee = Value(object: kept, type: .set)
             }
         }
         modified(c, key, changes: count)
         c.notify(.set, "spop", key)
+        if propagating {
+            if !popped.isEmpty { c.alsoPropagate(["SREM", .original(1)] + popped) }
+            c.preventPropagation()
+        }
     }
 
     static func srandmember(_ c: CommandContext) throws(CommandError) {
@@ -522,6 +553,16 @@ extension CommandContext {
         switch m {
         case let .integer(v): client.out.writeRESPBulkDecimal(Int(v))
         case let .bytes(b): client.out.writeRESPBulk(b)
+        }
+    }
+}
+
+extension SetMember {
+    /// The member as a propagated command argument.
+    var propagated: PropagatedArgument {
+        switch self {
+        case let .integer(v): return .integer(Int64(v))
+        case let .bytes(b): return .bytes(Array(b))
         }
     }
 }

@@ -511,6 +511,11 @@ enum SortedSetCommands {
         }
         z.removeRanks(ranks)
         c.signalWrite(key, z, changed: true, event: max ? "zpopmax" : "zpopmin")
+        if emitKey {
+            // ZMPOP and the blocking pops are propagated as ZPOPMIN/ZPOPMAX key [count].
+            let name: PropagatedArgument = max ? "ZPOPMAX" : "ZPOPMIN"
+            c.propagateAs(requested == -1 ? [name, .bytes(Array(key))] : [name, .bytes(Array(key)), .integer(Int64(n))])
+        }
         return true
     }
 

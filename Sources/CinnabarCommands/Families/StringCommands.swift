@@ -93,6 +93,8 @@ enum StringCommands {
         var returnsOldValue = false
         /// The absolute deadline came from EXAT/PXAT (GETEX deletes at once when it is in the past).
         var absolute = false
+        /// The deadline was given as PXAT (propagated as given, not rewritten).
+        var pxat = false
     }
 
     /// Parses `[NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL|PERSIST]` from `start` on, with Redis's rules
@@ -131,6 +133,7 @@ enum StringCommands {
         if let e = expiryArgument, let u = unit {
             o.expiry = .at(try expireDeadline(c, a[e], unit: u))
             o.absolute = u == .unixSeconds || u == .unixMilliseconds
+            o.pxat = u == .unixMilliseconds
         }
         return o
     }
@@ -199,6 +202,13 @@ enum StringCommands {
         if case let .at(deadline) = o.expiry {
             db.setExpire(key, at: deadline)
             c.notify(.generic, "expire", key)
+            // Propagated as SET key value PXAT ms: a relative TTL must not restart when the AOF is replayed.
+            if !o.pxat { c.propagateAs(["SET", .bytes(Array(key)), .bytes(Array(value)), "PXAT", .integer(deadline)]) }
+        } else if o.returnsOldValue && c.server.propagation.enabled {
+            // Propagated without GET (GETSET as SET).
+            var args: [PropagatedArgument] = ["SET"]
+            for i in 1..<c.args.count where i < 3 || !argEquals(c.args[i], "GET") { args.append(.original(i)) }
+            c.propagateAs(args)
         }
         if !o.returnsOldValue {
             if let (yes, _) = okReply { c.integer(yes) } else { c.ok() }
@@ -239,13 +249,16 @@ enum StringCommands {
             if o.absolute && deadline <= c.now {
                 c.db.delete(key)
                 c.notify(.generic, "del", key)
+                c.propagateAs([c.deletion(lazy: "lazyfree-lazy-expire"), .original(1)])
             } else {
                 c.db.setExpire(key, at: deadline)
                 c.db.modified(key)
                 c.notify(.generic, "expire", key)
+                c.propagateAs(["PEXPIREAT", .original(1), .integer(deadline)])
             }
         case .persist:
             if c.db.removeExpire(key) {
+                c.propagateAs(["PERSIST", .original(1)])
                 c.db.modified(key)
                 c.notify(.generic, "persist", key)
             }
@@ -259,6 +272,7 @@ enum StringCommands {
         c.bulk(value: v)
         c.db.delete(c.args[1])
         c.notify(.generic, "del", c.args[1])
+        c.propagateAs(["DEL", .original(1)])
     }
 
     static func mget(_ c: CommandContext) throws(CommandError) {
@@ -444,6 +458,8 @@ enum StringCommands {
             _ = db.add(key, value)
         }
         c.notify(.string, "incrbyfloat", key)
+        // Propagated as the result, so float formatting never makes a replayed AOF differ.
+        c.propagateAs(["SET", .original(1), .bytes(text), "KEEPTTL"])
         c.bulk(text)
     }
 

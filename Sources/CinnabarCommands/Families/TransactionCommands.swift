@@ -63,6 +63,8 @@ enum TransactionCommands {
         let client = c.client
         guard let state = client.multiState else { throw .err("EXEC without MULTI") }
         client.multiState = nil
+        // The queued commands are propagated (wrapped in MULTI/EXEC when more than one changed something).
+        c.preventPropagation()
         let server = c.server
         if state.rejected {
             server.unwatchAll(client)
