@@ -59,6 +59,13 @@ public struct RESPRequestParser: @unchecked Sendable {
             base[i] = slice
         }
 
+        func shrink() {
+            guard capacity > 1024 else { return }
+            base.deallocate()
+            capacity = 16
+            base = .allocate(capacity: capacity)
+        }
+
         func grow(to n: Int) {
             var c = capacity
             while c < n { c *= 2 }
@@ -95,6 +102,15 @@ public struct RESPRequestParser: @unchecked Sendable {
     private var remainingArguments = 0  // 0: no frame header read yet
     private var position = 0  // offset in the frame where parsing continues
     private var pendingBulkLength = -1  // -1: the next `$len` line has not been read
+
+    /// Gives back the memory a very large command needed (argument slots, inline bytes), between frames, so a
+    /// connection does not keep it (Redis frees argv after each command).
+    public mutating func releaseLargeBuffers() {
+        guard remainingArguments == 0 else { return }
+        argumentCount = 0
+        slots.shrink()
+        if inlineStorage.capacity > 64 * 1024 { inlineStorage = [] }
+    }
 
     /// The bulk length that is being waited for, if a large argument is in flight (lets the caller reserve).
     public var expectedBulkLength: Int? { pendingBulkLength >= 0 ? pendingBulkLength : nil }

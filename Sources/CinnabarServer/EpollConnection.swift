@@ -122,7 +122,12 @@ final class EpollConnection {
             return n
         }
         if written == client.out.readableBytes {
-            client.out.clear()
+            // A big reply (KEYS *, a large LRANGE) leaves a big buffer: give it back rather than keep it per client.
+            if client.out.capacity > 256 * 1024 {
+                client.out = transport.allocator.buffer(capacity: 16 * 1024)
+            } else {
+                client.out.clear()
+            }
             return
         }
         if written < 0 && failure != EAGAIN && failure != EWOULDBLOCK && failure != EINTR {

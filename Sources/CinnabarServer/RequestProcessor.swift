@@ -71,7 +71,13 @@ struct RequestProcessor {
         executedInLastBatch = executed
         pending.moveReaderIndex(forwardBy: consumed)
         if pending.readableBytes == 0 {
-            pending.clear()
+            // Like Redis's query-buffer shrinking: after a very large request, drop the big buffers.
+            if pending.capacity > 256 * 1024 {
+                pending = ByteBufferAllocator().buffer(capacity: 16 * 1024)
+            } else {
+                pending.clear()
+            }
+            parser.releaseLargeBuffers()
         } else if pending.readerIndex > 64 * 1024 {
             pending.discardReadBytes()
         }

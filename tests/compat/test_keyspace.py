@@ -698,3 +698,20 @@ def test_object_errors(r, err):
     assert err(r, "OBJECT", "ENCODING") == \
         "ERR wrong number of arguments for 'object|encoding' command"
     assert err(r, "OBJECT") == "ERR wrong number of arguments for 'object' command"
+
+
+def test_unlink_of_a_big_set_gives_memory_back(r):
+    """As Redis's lazyfree test: after UNLINK of a 100 000-member set, sent as one 100 000-argument command on the
+    same connection, used_memory falls back (the value and the buffers the huge command needed are released)."""
+    from conftest import parse_info, wait_until
+
+    def used():
+        return int(parse_info(r("INFO", "memory"))["used_memory"])
+
+    orig = used()
+    r("SADD", "myset", *range(100000))
+    assert r("SCARD", "myset") == 100000
+    peak = used()
+    assert peak > orig + 1000000
+    assert r("UNLINK", "myset") == 1
+    assert wait_until(lambda: used() < peak and used() < orig * 2, timeout=5.0)
