@@ -92,6 +92,18 @@ extension Server {
         if deadline > 0 && deadline < nextBlockedDeadline { nextBlockedDeadline = deadline }
     }
 
+    /// Keys with a waiter that is woken by the key's deletion (INFO's total_blocking_keys_on_nokey).
+    var blockingKeysOnNoKey: Int {
+        var n = 0
+        for db in keyspace.databases {
+            for q in db.blockingKeys.values {
+                let queue = unsafeDowncast(q, to: BlockedQueue.self)
+                if queue.clients.contains(where: { $0.blockedState?.unblockOnNoKey == true }) { n += 1 }
+            }
+        }
+        return n
+    }
+
     /// Removes a client from every queue it waits in.
     func unblock(_ client: Client) {
         guard let state = client.blockedState else { return }
