@@ -19,14 +19,14 @@ extension StreamCommands {
                         .pureToken("MINID", since: "6.2.0"),
                     ]),
                     .oneOf("operator", optional: true, [
-                        .pureToken("="),
-                        .pureToken("~"),
+                        ArgumentDoc("equal", .pureToken, token: "="),
+                        ArgumentDoc("approximately", .pureToken, token: "~"),
                     ]),
                     .string("threshold"),
                     .integer("count", token: "LIMIT", since: "6.2.0", optional: true),
                 ]),
                 .oneOf("id-selector", [
-                    .pureToken("*"),
+                    ArgumentDoc("auto-id", .pureToken, token: "*"),
                     .string("id"),
                 ]),
                 .block("data", multiple: true, [
@@ -69,7 +69,7 @@ extension StreamCommands {
             complexity: "O(1) for each single item to delete in the stream, regardless of the stream size.",
             arguments: [
                 .key("key", spec: 0),
-                .string("ID", multiple: true),
+                .string("id", multiple: true),
             ]),
         "xtrim": CommandDocs(
             "Deletes messages from the beginning of a stream.",
@@ -84,8 +84,8 @@ extension StreamCommands {
                         .pureToken("MINID", since: "6.2.0"),
                     ]),
                     .oneOf("operator", optional: true, [
-                        .pureToken("="),
-                        .pureToken("~"),
+                        ArgumentDoc("equal", .pureToken, token: "="),
+                        ArgumentDoc("approximately", .pureToken, token: "~"),
                     ]),
                     .string("threshold"),
                     .integer("count", token: "LIMIT", since: "6.2.0", optional: true),
@@ -111,7 +111,7 @@ extension StreamCommands {
                 .integer("milliseconds", token: "BLOCK", optional: true),
                 .block("streams", token: "STREAMS", [
                     .key("key", spec: 0, multiple: true),
-                    .string("ID", multiple: true),
+                    .string("id", multiple: true),
                 ]),
             ]),
         "xreadgroup": CommandDocs(
@@ -128,7 +128,7 @@ extension StreamCommands {
                 .pureToken("NOACK", optional: true),
                 .block("streams", token: "STREAMS", [
                     .key("key", spec: 0, multiple: true),
-                    .string("ID", multiple: true),
+                    .string("id", multiple: true),
                 ]),
             ]),
         "xack": CommandDocs(
@@ -138,7 +138,7 @@ extension StreamCommands {
             arguments: [
                 .key("key", spec: 0),
                 .string("group"),
-                .string("ID", multiple: true),
+                .string("id", multiple: true),
             ]),
         "xpending": CommandDocs(
             "Returns the information and entries from a stream consumer group's pending entries list.",
@@ -165,7 +165,7 @@ extension StreamCommands {
                 .string("group"),
                 .string("consumer"),
                 .string("min-idle-time"),
-                .string("ID", multiple: true),
+                .string("id", multiple: true),
                 .integer("ms", token: "IDLE", optional: true),
                 .unixTime("unix-time-milliseconds", token: "TIME", optional: true),
                 .integer("count", token: "RETRYCOUNT", optional: true),
@@ -201,7 +201,7 @@ extension StreamCommands {
                 .string("group"),
                 .oneOf("id-selector", [
                     .string("id"),
-                    .pureToken("$"),
+                    ArgumentDoc("new-id", .pureToken, token: "$"),
                 ]),
                 .pureToken("MKSTREAM", optional: true),
                 .integer("entries-read", token: "ENTRIESREAD", optional: true),
@@ -242,7 +242,7 @@ extension StreamCommands {
                 .string("group"),
                 .oneOf("id-selector", [
                     .string("id"),
-                    .pureToken("$"),
+                    ArgumentDoc("new-id", .pureToken, token: "$"),
                 ]),
                 .integer("entriesread", token: "ENTRIESREAD", display: "entries-read", optional: true),
             ]),
