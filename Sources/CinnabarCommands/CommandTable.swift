@@ -50,6 +50,7 @@ public final class CommandTable {
             HashCommands.docs, SetCommands.docs,
             SortedSetCommands.docs, ListCommands.docs, SortCommands.docs, SortedSetCommands.blockingDocs,
             TransactionCommands.docs, PubSubCommands.docs, ScriptingCommands.docs, HyperLogLogCommands.docs,
+            StreamCommands.docs,
             GeoCommands.docs,
         ]
         return families.reduce(into: [:]) { all, family in

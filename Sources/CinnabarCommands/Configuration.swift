@@ -90,6 +90,9 @@ public final class Configuration {
     public private(set) var zsetLimits = ZSetLimits()
     /// hll-sparse-max-bytes: the largest sparse HyperLogLog before it is converted to dense.
     public private(set) var hllSparseMaxBytes = 3000
+    /// stream-node-max-bytes / -entries: when XADD starts a new stream node.
+    public private(set) var streamNodeMaxBytes = 4096
+    public private(set) var streamNodeMaxEntries = 100
     /// maxmemory in bytes (0: no limit) and the eviction settings.
     public private(set) var maxMemory = 0
     public private(set) var evictionPolicy = EvictionPolicy.noeviction
@@ -249,6 +252,8 @@ public final class Configuration {
         case "zset-max-listpack-entries": zsetLimits.maxListpackEntries = Int(v) ?? 128
         case "zset-max-listpack-value": zsetLimits.maxListpackValue = Int(v) ?? 64
         case "hll-sparse-max-bytes": hllSparseMaxBytes = Int(v) ?? 3000
+        case "stream-node-max-bytes": streamNodeMaxBytes = Int(v) ?? 4096
+        case "stream-node-max-entries": streamNodeMaxEntries = Int(v) ?? 100
         default: break
         }
     }

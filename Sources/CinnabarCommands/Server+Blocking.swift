@@ -11,12 +11,13 @@ import CinnabarStorage
 
 /// The type of value a blocked client waits for.
 public enum BlockedOn: Sendable {
-    case list, zset
+    case list, zset, stream
 
     func matches(_ t: ValueType) -> Bool {
         switch self {
         case .list: t == .list
         case .zset: t == .zset
+        case .stream: t == .stream
         }
     }
 }
@@ -25,6 +26,8 @@ public enum BlockedOn: Sendable {
 public final class BlockedState {
     public let type: BlockedOn
     public let keys: [Bytes]
+    /// XREADGROUP: served also when the key is deleted or changes type (the command then fails).
+    let unblockOnNoKey: Bool
     /// The database the client had selected (databases live as long as the server).
     unowned(unsafe) let database: Database
     /// Unix milliseconds; 0 waits forever.
@@ -33,7 +36,9 @@ public final class BlockedState {
     let args: Arguments
     unowned(unsafe) let spec: CommandSpec
 
-    init(type: BlockedOn, keys: [Bytes], database: Database, deadline: Int64, args: Arguments, spec: CommandSpec) {
+    init(type: BlockedOn, keys: [Bytes], database: Database, deadline: Int64, args: Arguments, spec: CommandSpec,
+         unblockOnNoKey: Bool) {
+        self.unblockOnNoKey = unblockOnNoKey
         self.type = type
         self.keys = keys
         self.database = database
@@ -52,8 +57,10 @@ extension Server {
     // MARK: - Blocking
 
     /// blockForKeys: blocks the calling client on the keys at argument indexes `keyIndexes` until one of them
-    /// holds a value of `type`, or until `deadline` (Unix ms, 0 for never).
-    func block(_ c: CommandContext, on type: BlockedOn, keyIndexes: some Sequence<Int>, deadline: Int64) {
+    /// holds a value of `type`, or until `deadline` (Unix ms, 0 for never). `rewrite` replaces arguments in the
+    /// copy that runs again (XREAD's `$` becomes the ID it meant when the client blocked).
+    func block(_ c: CommandContext, on type: BlockedOn, keyIndexes: some Sequence<Int>, deadline: Int64,
+               unblockOnNoKey: Bool = false, rewrite: [(Int, [UInt8])] = []) {
         var keys: [Bytes] = []
         for i in keyIndexes {
             let k = c.args.bytes(i)
@@ -73,10 +80,28 @@ extension Server {
         }
         // A waiter that blocks again while being served keeps its original deadline (CLIENT_REPROCESSING_COMMAND).
         let deadline = reblockDeadline ?? deadline
+        var args = c.args.owned()
+        if !rewrite.isEmpty {
+            var arrays = (0..<c.args.count).map { Array(c.args[$0]) }
+            for (i, a) in rewrite { arrays[i] = a }
+            args = Arguments(arrays)
+        }
         client.blockedState = BlockedState(type: type, keys: keys, database: db, deadline: deadline,
-                                           args: c.args.owned(), spec: c.spec)
+                                           args: args, spec: c.spec, unblockOnNoKey: unblockOnNoKey)
         blockedClients[client.id] = client
         if deadline > 0 && deadline < nextBlockedDeadline { nextBlockedDeadline = deadline }
+    }
+
+    /// Keys with a waiter that is woken by the key's deletion (INFO's total_blocking_keys_on_nokey).
+    var blockingKeysOnNoKey: Int {
+        var n = 0
+        for db in keyspace.databases {
+            for q in db.blockingKeys.values {
+                let queue = unsafeDowncast(q, to: BlockedQueue.self)
+                if queue.clients.contains(where: { $0.blockedState?.unblockOnNoKey == true }) { n += 1 }
+            }
+        }
+        return n
     }
 
     /// Removes a client from every queue it waits in.
@@ -141,8 +166,9 @@ extension Server {
             guard let blocked = client.blockedState, blocked.database === db else { continue }
             keyspace.updateTime()
             let value = key.withUnsafeBytes { db.get($0, options: [.noTouch, .noStats, .noExpire]) }
-            guard let value else { return }
-            guard blocked.type.matches(value.type) else { continue }
+            if !blocked.unblockOnNoKey {
+                guard let value, blocked.type.matches(value.type) else { continue }
+            }
             unblock(client)
             reblockDeadline = blocked.deadline
             execute(blocked.args, client: client)

@@ -156,7 +156,7 @@ public final class Server {
             + HashCommands.makeSpecs() + SetCommands.makeSpecs()
             + SortedSetCommands.makeSpecs() + ListCommands.makeSpecs() + SortCommands.makeSpecs()
             + TransactionCommands.makeSpecs() + PubSubCommands.makeSpecs() + ScriptingCommands.makeSpecs()
-            + HyperLogLogCommands.makeSpecs() + GeoCommands.makeSpecs()
+            + HyperLogLogCommands.makeSpecs() + GeoCommands.makeSpecs() + StreamCommands.makeSpecs()
     }
 
     // MARK: - Clients

@@ -183,9 +183,17 @@ public final class Database {
         keyspace.hasReadyKeys = true
     }
 
-    /// After SWAPDB: every waited-on key that now holds a value is ready (scanDatabaseForReadyKeys).
-    func signalExistingWaitedKeys() {
-        for k in blockingKeys.keys where keys.find(k) != nil {
+    /// A write that changed a waited-on key's value in place (XADD to an existing stream, XGROUP DESTROY).
+    @inlinable
+    public func signalReady(_ key: UnsafeRawBufferPointer) {
+        if !blockingKeys.isEmpty { signalKeyAsReady(key) }
+    }
+
+    /// After SWAPDB or FLUSHDB: every waited-on key is checked again (scanDatabaseForReadyKeys and
+    /// scanDatabaseForDeletedKeys; waiters of the wrong type or a missing key are skipped unless they wait for
+    /// deletion, as XREADGROUP does).
+    public func signalExistingWaitedKeys() {
+        for k in blockingKeys.keys {
             k.withUnsafeBytes { signalKeyAsReady($0) }
         }
     }
@@ -199,6 +207,7 @@ public final class Database {
         if expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
         keys.remove(at: index)
         modified(key)
+        if !blockingKeys.isEmpty { signalKeyAsReady(key) }
         return true
     }
 
@@ -209,7 +218,9 @@ public final class Database {
         if keyspace.isSaving { snapshotBeforeRemove(index) }
         var expire: Int64? = nil
         if expires.count > 0, let x = expires.find(key, hash: h) { expire = expires.remove(at: x).value }
-        return (keys.remove(at: index).value, expire)
+        let removed = keys.remove(at: index).value
+        if !blockingKeys.isEmpty { signalKeyAsReady(key) }
+        return (removed, expire)
     }
 
     /// Records that a key changed: counts a change for the dirty counter and gives later subsystems (WATCH,
@@ -227,6 +238,7 @@ public final class Database {
         expires.removeAll()
         averageTTL = 0
         volatileHashes = VolatileHashKeys()
+        if !blockingKeys.isEmpty { signalExistingWaitedKeys() }
     }
 
     // MARK: - Expiry

@@ -145,7 +145,7 @@ enum InfoCommands {
             "tracking_clients:\(s.tracking.clients)",
             "clients_in_timeout_table:\(s.blockedClients.values.reduce(0) { $0 + (($1.blockedState?.deadline ?? 0) > 0 ? 1 : 0) })",
             "total_blocking_keys:\(s.keyspace.databases.reduce(0) { $0 + $1.blockingKeys.count })",
-            "total_blocking_keys_on_nokey:0",
+            "total_blocking_keys_on_nokey:\(s.blockingKeysOnNoKey)",
         ]
     }
 
