@@ -44,6 +44,7 @@ let package = Package(
             dependencies: [
                 "CinnabarRESP", "CinnabarStorage", "CCinnabarShims", "CCinnabarLua",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: hotPathSettings

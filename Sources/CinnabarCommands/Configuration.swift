@@ -80,6 +80,8 @@ public final class Configuration {
     public private(set) var activeExpireEffort = 1
     public private(set) var trackingTableMaxKeys = 1_000_000
     public private(set) var logLevel = "notice"
+    /// lazyfree-lazy-user-del: DEL frees large values in the background as UNLINK does.
+    public private(set) var lazyfreeUserDel = false
     /// busy-reply-threshold (lua-time-limit) in milliseconds: after this long a script makes the server answer BUSY.
     public private(set) var busyReplyThreshold: Int64 = 5000
     public private(set) var logFile = ""
@@ -231,6 +233,7 @@ public final class Configuration {
         case "tracking-table-max-keys": trackingTableMaxKeys = Int(v) ?? trackingTableMaxKeys
         case "loglevel": logLevel = v
         case "lua-time-limit": busyReplyThreshold = Int64(v) ?? 5000
+        case "lazyfree-lazy-user-del": lazyfreeUserDel = v == "yes"
         case "logfile": logFile = v
         case "latency-monitor-threshold": latencyMonitorThreshold = Int(v) ?? 0
         case "hash-max-listpack-entries": hashLimits.maxListpackEntries = Int(v) ?? 512

@@ -99,6 +99,8 @@ public final class Server {
     public var scriptCaller: Client? { runningScript?.caller }
     var busyScriptRunning = false
     var outOfMemoryAtCommandStart = false
+    /// Background freeing of large deleted values (Server+LazyFree).
+    public let lazyFreeStats = LazyFreeStats()
     /// DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call no-script commands (the test suite's DEBUG PROTOCOL).
     var scriptDenyDisabled = false
     /// Set by the transport: serves other clients once while a script runs past busy-reply-threshold (they get

@@ -715,3 +715,23 @@ def test_unlink_of_a_big_set_gives_memory_back(r):
     assert peak > orig + 1000000
     assert r("UNLINK", "myset") == 1
     assert wait_until(lambda: used() < peak and used() < orig * 2, timeout=5.0)
+
+
+def test_unlink_frees_large_values_in_the_background(r):
+    """UNLINK of a large hash is freed off the event loop and counted in INFO lazyfreed_objects; a small one is
+    freed at once. The key is gone immediately either way."""
+    from conftest import parse_info, wait_until
+
+    def freed():
+        return int(parse_info(r("INFO", "memory"))["lazyfreed_objects"])
+
+    r("CONFIG", "RESETSTAT")
+    for i in range(0, 100000, 10000):
+        r("HSET", "big", *[x for j in range(i, i + 10000) for x in ("field%d" % j, "value")])
+    r("SET", "small", "x")
+    assert r("UNLINK", "big", "small", "missing") == 2
+    assert r("EXISTS", "big", "small") == 0
+    assert wait_until(lambda: freed() == 1, timeout=5.0)
+    assert int(parse_info(r("INFO", "memory"))["lazyfree_pending_objects"]) == 0
+    r("CONFIG", "RESETSTAT")
+    assert freed() == 0

@@ -132,6 +132,7 @@ enum ConfigCommands {
         s.keyspace.stats = KeyspaceStats()
         for spec in s.commands.all { spec.resetStats() }
         s.memoryPeak = 0
+        s.lazyFreeStats.resetFreed()
         c.ok()
     }
 

@@ -212,8 +212,8 @@ enum InfoCommands {
             "mem_aof_buffer:\(s.aof.buffer.capacity)",
             "mem_allocator:libc",
             "active_defrag_running:0",
-            "lazyfree_pending_objects:0",
-            "lazyfreed_objects:0",
+            "lazyfree_pending_objects:\(s.lazyFreeStats.pending)",
+            "lazyfreed_objects:\(s.lazyFreeStats.freed)",
         ]
     }
 

@@ -12,9 +12,10 @@ enum KeyspaceCommands {
         [
         CommandSpec("del", arity: -2, flags: [.write], keys: [.key(1, "RM DELETE", last: -1)], acl: ["@keyspace"], group: "generic",
                     summary: "Deletes one or more keys.", complexity: "O(N) where N is the number of keys that will be removed.",
-                    handler: del),
+                    handler: { c throws(CommandError) in try del(c, lazy: false) }),
         CommandSpec("unlink", arity: -2, flags: [.write, .fast], keys: [.key(1, "RM DELETE", last: -1)], acl: ["@keyspace"],
-                    group: "generic", summary: "Asynchronously deletes one or more keys.", since: "4.0.0", handler: del),
+                    group: "generic", summary: "Asynchronously deletes one or more keys.", since: "4.0.0",
+                    handler: { c throws(CommandError) in try del(c, lazy: true) }),
         CommandSpec("exists", arity: -2, flags: [.readonly, .fast], keys: [.key(1, "RO", last: -1)], acl: ["@keyspace"],
                     group: "generic", summary: "Determines whether one or more keys exist.", handler: exists),
         CommandSpec("type", arity: 2, flags: [.readonly, .fast], keys: [.key(1, "RO")], acl: ["@keyspace"], group: "generic",
@@ -85,15 +86,23 @@ enum KeyspaceCommands {
 
     // MARK: - Existence and deletion
 
-    static func del(_ c: CommandContext) throws(CommandError) {
+    /// DEL and UNLINK (lazy: large values are freed on a background thread; DEL too under lazyfree-lazy-user-del).
+    static func del(_ c: CommandContext, lazy: Bool) throws(CommandError) {
         var n = 0
         let db = c.db
+        let background = lazy || c.server.config.lazyfreeUserDel
         for i in 1..<c.args.count {
             // An expired key is deleted by the lookup and does not count.
-            if db.find(c.args[i], options: [.noStats, .noTouch]) != nil && db.delete(c.args[i]) {
-                n += 1
-                c.notify(.generic, "del", c.args[i])
+            guard db.find(c.args[i], options: [.noStats, .noTouch]) != nil else { continue }
+            if background {
+                guard let taken = db.take(c.args[i]) else { continue }
+                db.modified(c.args[i])
+                c.server.lazyFree(taken.value.value)
+            } else if !db.delete(c.args[i]) {
+                continue
             }
+            n += 1
+            c.notify(.generic, "del", c.args[i])
         }
         c.integer(n)
     }
