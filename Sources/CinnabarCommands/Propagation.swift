@@ -29,7 +29,7 @@ struct CommandPropagation {
 
 /// The commands of the execution unit in progress, encoded as RESP in one reusable buffer.
 public final class PropagationState {
-    /// Propagation is on (appendonly). Checked once per command.
+    /// Propagation is on (appendonly, or replicas). Checked once per command.
     public internal(set) var enabled = false
     var nesting = 0
     var current = CommandPropagation()
@@ -228,11 +228,12 @@ extension Server {
         if p.enabled && p.nesting > 0 { p.expiryChanges += 1 }
     }
 
-    /// Turns propagation on or off (AOF on/off), installing the keyspace's expiry hook.
+    /// Turns propagation on or off (the AOF or the replication backlog needs it: `updatePropagation`), installing
+    /// the keyspace's expiry hook.
     func setPropagation(enabled: Bool) {
         propagation.enabled = enabled
         propagation.reset()
-        propagation.sink = { [unowned self] db, command in self.feedAppendOnlyFile(db: db, command) }
+        propagation.sink = { [unowned self] db, command in self.feedPropagated(db: db, command) }
         if enabled {
             keyspace.state.propagateExpired = { [unowned self] db, key in
                 self.propagateDeletion(db: db.id, key: key, lazy: self.config.get("lazyfree-lazy-expire") == "yes",

@@ -12,11 +12,14 @@ import CinnabarStorage
 /// The type of value a blocked client waits for.
 public enum BlockedOn: Sendable {
     case list, zset
+    /// WAIT: `replicas` replicas acknowledging `offset` (Server+Replication).
+    case replicas(offset: Int64, replicas: Int)
 
     func matches(_ t: ValueType) -> Bool {
         switch self {
         case .list: t == .list
         case .zset: t == .zset
+        case .replicas: false
         }
     }
 }
@@ -79,9 +82,20 @@ extension Server {
         if deadline > 0 && deadline < nextBlockedDeadline { nextBlockedDeadline = deadline }
     }
 
+    /// blockForReplication: WAIT blocks the client until enough replicas acknowledged `offset`, or `deadline`.
+    func blockForReplication(_ c: CommandContext, offset: Int64, replicas: Int, deadline: Int64) {
+        let client = c.client
+        client.blockedState = BlockedState(type: .replicas(offset: offset, replicas: replicas), keys: [],
+                                           database: c.db, deadline: deadline, args: c.args.owned(), spec: c.spec)
+        blockedClients[client.id] = client
+        replication.waiting.append(client)
+        if deadline > 0 && deadline < nextBlockedDeadline { nextBlockedDeadline = deadline }
+    }
+
     /// Removes a client from every queue it waits in.
     func unblock(_ client: Client) {
         guard let state = client.blockedState else { return }
+        if case .replicas = state.type { replication.waiting.removeAll { $0 === client } }
         let db = state.database
         for k in state.keys {
             guard let q = db.blockingKeys[k] else { continue }
@@ -169,7 +183,7 @@ extension Server {
             guard let s = client.blockedState, s.deadline > 0 else { continue }
             if s.deadline <= now {
                 unblock(client)
-                replyBlockedTimeout(client, spec: s.spec)
+                replyBlockedTimeout(client, state: s)
                 client.onUnblocked?()
             } else {
                 next = min(next, s.deadline)
@@ -178,9 +192,15 @@ extension Server {
         nextBlockedDeadline = next
     }
 
-    /// replyToBlockedClientTimedOut: a null array for every blocking command (BLMOVE included, as in Redis).
-    private func replyBlockedTimeout(_ client: Client, spec: CommandSpec) {
-        client.out.writeRESPNullArray(resp3: client.resp3)
+    /// replyToBlockedClientTimedOut: a null array for every blocking command (BLMOVE included, as in Redis); WAIT
+    /// answers the number of replicas that acknowledged.
+    private func replyBlockedTimeout(_ client: Client, state: BlockedState) {
+        if case .replicas(let offset, _) = state.type {
+            client.out.writeRESPInteger(replicasAcknowledging(offset))
+        } else {
+            client.out.writeRESPNullArray(resp3: client.resp3)
+        }
+        let spec = state.spec
         spec.calls += 1
         stats.commandsProcessed += 1
     }
@@ -194,7 +214,7 @@ extension Server {
             replyError(CommandError("UNBLOCKED client unblocked via CLIENT UNBLOCK"), client: client)
             s.spec.failedCalls += 1
         } else {
-            replyBlockedTimeout(client, spec: s.spec)
+            replyBlockedTimeout(client, state: s)
         }
         client.onUnblocked?()
         return true

@@ -81,10 +81,19 @@ enum ServerCommands {
         },
         CommandSpec("role", arity: 1, flags: [.noScript, .loading, .stale, .fast, .sentinel], acl: ["@admin", "@dangerous"],
                     group: "server", summary: "Returns the replication role.", since: "2.8.12") { c throws(CommandError) in
+            // A master: its offset and the attached replicas (ip, listening port, acknowledged offset).
+            let r = c.server.replication
             c.array(3)
             c.bulk("master")
-            c.integer(0)
-            c.array(0)
+            c.integer(Int(r.offset))
+            c.array(r.replicas.count)
+            for replica in r.replicas {
+                let link = replica.replica!
+                c.array(3)
+                c.bulk(c.server.replicaIP(replica, link))
+                c.bulk(String(link.listeningPort))
+                c.bulk(String(link.ackOffset))
+            }
         },
     ]
     }

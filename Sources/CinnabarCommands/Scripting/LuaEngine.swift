@@ -554,6 +554,10 @@ final class LuaEngine {
         if run.readOnly && (writes || spec.flags.contains(.mayReplicate)) {
             return .failure(Rejection("Write commands are not allowed from read-only scripts."))
         }
+        // min-replicas-to-write (scriptVerifyWriteCommandAllow; scripts with flags were checked before running).
+        if writes && server.config.minReplicasToWrite > 0 && !server.hasEnoughGoodReplicas {
+            return .failure(Rejection("-" + CommandError.noReplicas.message))
+        }
         if !run.allowOOM && !run.wroteData && server.config.maxMemory > 0 && server.outOfMemoryAtCommandStart
             && spec.flags.contains(.denyOOM)
         {
