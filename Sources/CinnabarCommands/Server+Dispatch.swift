@@ -155,6 +155,12 @@ extension Server {
             reject(.noReplicas, client: client, spec: spec)
             return .done
         }
+        if replication.masterHost != nil,
+            let problem = replicaRejection(spec, client, write: isWriteCommand(spec, client))
+        {
+            reject(problem, client: client, spec: spec)
+            return .done
+        }
         if let multi = client.multiState, !spec.runsInsideMulti {
             if spec.flags.contains(.noMulti) {
                 reject(.err("Command not allowed inside a transaction"), client: client)

@@ -60,6 +60,11 @@ public final class ReplicationState {
     var waiting: [Client] = []
     /// When the last PING was put in the stream (Unix ms).
     var lastPing: Int64 = 0
+    /// REPLICAOF host port: the master this server is meant to follow. The link itself is not implemented: it
+    /// stays down, so the server behaves as a replica that lost its master (READONLY, MASTERDOWN with
+    /// replica-serve-stale-data no) and keeps its data.
+    public internal(set) var masterHost: String?
+    public internal(set) var masterPort = 0
     public internal(set) var fullSyncs = 0
     public internal(set) var partialSyncsAccepted = 0
     public internal(set) var partialSyncsRefused = 0
@@ -210,6 +215,8 @@ extension Server {
     /// backlog; the offset advances by what was added.
     func feedReplicationStream(db: Int, _ command: UnsafeRawBufferPointer) {
         let r = replication
+        // A replica proxies its master's stream (none here, the link being down) and produces none of its own.
+        if r.masterHost != nil { return }
         let start = r.pending.count
         if db != -1 && db != r.selectedDB {
             r.pending.appendRESPArrayHeader(2)
@@ -297,6 +304,9 @@ extension Server {
 
     /// WAIT numreplicas timeout.
     func waitForReplicas(_ c: CommandContext) throws(CommandError) {
+        if replication.masterHost != nil {
+            throw .err("WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.")
+        }
         guard let wanted = parseInt64(c.args[1]) else { throw .notInteger }
         guard let timeout = parseInt64(c.args[2]) else { throw .err("timeout is not an integer or out of range") }
         if timeout < 0 { throw .err("timeout is negative") }
@@ -325,13 +335,61 @@ extension Server {
         }
     }
 
+    // MARK: - Role
+
+    /// REPLICAOF host port (replicationSetMaster): this server becomes a replica. Attached replicas stay (they
+    /// could continue from our history); the stream stops.
+    func becomeReplica(host: String, port: Int) {
+        flushReplicationStream()
+        replication.masterHost = host
+        replication.masterPort = port
+        // Clients blocked on keys or WAIT get UNBLOCKED (disconnectAllBlockedClients).
+        for client in Array(blockedClients.values) {
+            guard let s = client.blockedState else { continue }
+            unblock(client)
+            replyError(CommandError("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)"), client: client)
+            s.spec.failedCalls += 1
+            client.onUnblocked?()
+        }
+        logger.notice("Connecting to MASTER \(host):\(port)")
+        logger.warning("Following a master is not implemented: the link with \(host):\(port) stays down")
+    }
+
+    /// REPLICAOF NO ONE (replicationUnsetMaster): a master again, with a new history.
+    func becomeMaster() {
+        guard replication.masterHost != nil else { return }
+        replication.masterHost = nil
+        replication.masterPort = 0
+        replicationID = Server.randomHex(40)
+        replication.selectedDB = -1
+        logger.notice("MASTER MODE enabled")
+    }
+
+    /// The replica-side checks of processCommand while REPLICAOF is set: MASTERDOWN (replica-serve-stale-data no,
+    /// and the link is always down) and READONLY (replica-read-only).
+    func replicaRejection(_ spec: CommandSpec, _ client: Client, write: Bool) -> CommandError? {
+        if write && config.get("replica-read-only") != "no" {
+            return CommandError("READONLY You can't write against a read only replica.")
+        }
+        if config.get("replica-serve-stale-data") == "no" {
+            var stale = spec.flags.contains(.stale)
+            if stale && spec.parent == nil && spec.name == "exec", let multi = client.multiState {
+                stale = multi.commands.allSatisfy { $0.spec.flags.contains(.stale) }
+            }
+            if !stale {
+                return CommandError("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")
+            }
+        }
+        return nil
+    }
+
     // MARK: - min-replicas-to-write
 
     /// checkGoodReplicasStatus: enough replicas acknowledged within min-replicas-max-lag seconds.
     var hasEnoughGoodReplicas: Bool {
         let needed = config.minReplicasToWrite
         let lag = config.minReplicasMaxLag
-        if needed == 0 || lag == 0 { return true }
+        if needed == 0 || lag == 0 || replication.masterHost != nil { return true }
         return goodReplicaCount() >= needed
     }
 
@@ -382,7 +440,17 @@ extension Server {
 
     func replicationInfoLines() -> [String] {
         let r = replication
-        var lines = ["role:master", "connected_slaves:\(r.replicas.count)"]
+        var lines = ["role:master"]
+        if let host = r.masterHost {
+            lines = [
+                "role:slave", "master_host:\(host)", "master_port:\(r.masterPort)", "master_link_status:down",
+                "master_last_io_seconds_ago:-1", "master_sync_in_progress:0", "slave_read_repl_offset:\(r.offset)",
+                "slave_repl_offset:\(r.offset)", "master_link_down_since_seconds:-1",
+                "slave_priority:\(config.get("replica-priority") ?? "100")",
+                "slave_read_only:\(config.get("replica-read-only") == "no" ? 0 : 1)", "replica_announced:1",
+            ]
+        }
+        lines.append("connected_slaves:\(r.replicas.count)")
         if config.minReplicasToWrite > 0 && config.minReplicasMaxLag > 0 {
             lines.append("min_slaves_good_slaves:\(goodReplicaCount())")
         }

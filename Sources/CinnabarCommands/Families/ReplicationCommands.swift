@@ -47,16 +47,24 @@ enum ReplicationCommands {
         try c.server.attachReplica(c, psync: (Array(c.args[1]), offset))
     }
 
-    /// REPLICAOF NO ONE: already a master. Following a master (REPLICAOF host port) is not implemented yet: it is
-    /// refused rather than acknowledged with a link that would never come up.
+    /// REPLICAOF host port | NO ONE. The server takes the replica role (writes refused, INFO and ROLE say so), but
+    /// the link to the master is not implemented and stays down.
     static func replicaof(_ c: CommandContext) throws(CommandError) {
+        if c.client.isReplica { throw .err("Command is not valid when client is a replica.") }
         if argEquals(c.args[1], "NO") && argEquals(c.args[2], "ONE") {
+            c.server.becomeMaster()
             c.ok()
             return
         }
-        guard let port = parseInt64(c.args[2]) else { throw .notInteger }
-        if port < 0 || port > 65535 { throw .err("Invalid master port") }
-        throw .err("REPLICAOF host port is not supported: this server can only be a master")
+        guard let port = parseInt64(c.args[2]), port >= 0, port <= 65535 else { throw .err("Invalid master port") }
+        let host = c.args.string(1)
+        let r = c.server.replication
+        if r.masterHost?.lowercased() == host.lowercased() && r.masterPort == Int(port) {
+            c.client.out.writeRESPSimpleString("OK Already connected to specified master")
+            return
+        }
+        c.server.becomeReplica(host: host, port: Int(port))
+        c.ok()
     }
 
     /// REPLCONF <option> <value> ...: listening-port, ip-address, capa, ack, getack, rdb-only, rdb-filter-only.

@@ -83,6 +83,16 @@ enum ServerCommands {
                     group: "server", summary: "Returns the replication role.", since: "2.8.12") { c throws(CommandError) in
             // A master: its offset and the attached replicas (ip, listening port, acknowledged offset).
             let r = c.server.replication
+            if let host = r.masterHost {
+                // A replica whose link is down: state "connect", no offset.
+                c.array(5)
+                c.bulk("slave")
+                c.bulk(host)
+                c.integer(r.masterPort)
+                c.bulk("connect")
+                c.integer(-1)
+                return
+            }
             c.array(3)
             c.bulk("master")
             c.integer(Int(r.offset))
