@@ -206,8 +206,8 @@ extension Server {
     }
 
     /// The propagation sink: the AOF and the replication stream get the same commands.
-    func feedPropagated(db: Int, _ command: UnsafeRawBufferPointer) {
-        if aof.status != .off { feedAppendOnlyFile(db: db, command) }
+    func feedPropagated(db: Int, _ command: UnsafeRawBufferPointer, toAOF: Bool) {
+        if toAOF && aof.status != .off { feedAppendOnlyFile(db: db, command) }
         if replication.backlog != nil { feedReplicationStream(db: db, command) }
     }
 
