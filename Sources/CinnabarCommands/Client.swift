@@ -67,6 +67,10 @@ public final class Client {
     public var unsentBytes = 0
     /// When the output passed the soft limit (Unix ms), 0 while under it.
     var softLimitSince: Int64 = 0
+    /// Set by SYNC/PSYNC: this connection is a replica fed the replication stream (Server+Replication).
+    public internal(set) var replica: ReplicaLink?
+    /// master_repl_offset right after this client's last command that propagated something (WAIT waits for it).
+    var writeOffset: Int64 = 0
     /// MULTI/EXEC and scripts: blocking commands answer as if they timed out instead of blocking.
     public var denyBlocking = false
     /// Set by the transport: the client was unblocked (served, timed out, CLIENT UNBLOCK); write its reply and
@@ -104,6 +108,7 @@ public final class Client {
     /// The flags field of CLIENT LIST.
     var flagString: String {
         var f = ""
+        if replica != nil { f += "S" }
         if isMonitor { f += "O" }
         if isSubscribed { f += "P" }
         if isBlocked { f += "b" }

@@ -17,6 +17,7 @@ public struct CommandError: Error, Sendable, Equatable {
 
     public static let syntax = CommandError("ERR syntax error")
     public static let wrongType = CommandError("WRONGTYPE Operation against a key holding the wrong kind of value")
+    public static let noReplicas = CommandError("NOREPLICAS Not enough good replicas to write.")
     public static let notInteger = CommandError("ERR value is not an integer or out of range")
     public static let notFloat = CommandError("ERR value is not a valid float")
     public static let noSuchKey = CommandError("ERR no such key")

@@ -51,7 +51,7 @@ public final class CommandTable {
             SortedSetCommands.docs, ListCommands.docs, SortCommands.docs, SortedSetCommands.blockingDocs,
             TransactionCommands.docs, PubSubCommands.docs, ScriptingCommands.docs, HyperLogLogCommands.docs,
             StreamCommands.docs,
-            GeoCommands.docs,
+            GeoCommands.docs, ReplicationCommands.docs,
         ]
         return families.reduce(into: [:]) { all, family in
             all.merge(family) { _, _ in preconditionFailure("a command is documented by two families") }

@@ -109,6 +109,10 @@ public final class Configuration {
     /// save points: snapshot after `seconds` when at least `changes` writes happened (empty: no automatic saves).
     public private(set) var savePoints: [(seconds: Int, changes: Int)] = []
     public private(set) var stopWritesOnBgsaveError = true
+    /// min-replicas-to-write and min-replicas-max-lag (seconds): writes need that many replicas that acknowledged
+    /// within the lag (both non-zero to apply).
+    public private(set) var minReplicasToWrite = 0
+    public private(set) var minReplicasMaxLag = 10
 
     public init() {
         for p in Configuration.parameters { values[p.name] = p.defaultValue }
@@ -248,6 +252,8 @@ public final class Configuration {
         case "maxmemory-samples": maxmemorySamples = Int(v) ?? 5
         case "maxmemory-eviction-tenacity": evictionTenacity = Int(v) ?? 10
         case "client-output-buffer-limit": outputBufferLimits = OutputBufferLimits(v)
+        case "min-replicas-to-write": minReplicasToWrite = Int(v) ?? 0
+        case "min-replicas-max-lag": minReplicasMaxLag = Int(v) ?? 10
         case "notify-keyspace-events":
             // The canonical text can hide a class ('n' after 'A'): re-reading it must not drop that class.
             if v != notifyFlags.text || v.isEmpty { notifyFlags = NotifyFlags(parsing: v) ?? [] }

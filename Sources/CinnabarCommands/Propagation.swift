@@ -24,28 +24,31 @@ public enum PropagatedArgument: ExpressibleByStringLiteral {
 struct CommandPropagation {
     var prevented = false
     var forced = false
+    /// Propagated to replicas only, even with no change (PUBLISH: forceCommandPropagation(PROPAGATE_REPL)).
+    var replicationOnly = false
     var replacement: [PropagatedArgument]?
 }
 
 /// The commands of the execution unit in progress, encoded as RESP in one reusable buffer.
 public final class PropagationState {
-    /// Propagation is on (appendonly). Checked once per command.
+    /// Propagation is on (appendonly, or replicas). Checked once per command.
     public internal(set) var enabled = false
     var nesting = 0
     var current = CommandPropagation()
     /// Changes made by lazy expiry during the command (not the command's own).
     var expiryChanges = 0
     var pending: [UInt8] = []
-    var ops: [(db: Int, start: Int, end: Int)] = []
-    /// Receives each finished op: the database it targets (-1: none, for MULTI and EXEC) and its RESP bytes.
-    var sink: ((Int, UnsafeRawBufferPointer) -> Void)?
+    var ops: [(db: Int, start: Int, end: Int, aof: Bool)] = []
+    /// Receives each finished op: the database it targets (-1: none, for MULTI and EXEC), its RESP bytes, and
+    /// whether the AOF gets it too (else only the replicas).
+    var sink: ((Int, UnsafeRawBufferPointer, Bool) -> Void)?
 
     init() {
         pending.reserveCapacity(4096)
         ops.reserveCapacity(16)
     }
 
-    func append(db: Int, _ args: [PropagatedArgument], original: Arguments?) {
+    func append(db: Int, _ args: [PropagatedArgument], original: Arguments?, aof: Bool = true) {
         let start = pending.count
         pending.appendRESPArrayHeader(args.count)
         for a in args {
@@ -56,14 +59,14 @@ public final class PropagationState {
             case .integer(let n): pending.appendRESPBulk(decimal: n)
             }
         }
-        ops.append((db, start, pending.count))
+        ops.append((db, start, pending.count, aof))
     }
 
-    func append(db: Int, _ args: Arguments) {
+    func append(db: Int, _ args: Arguments, aof: Bool = true) {
         let start = pending.count
         pending.appendRESPArrayHeader(args.count)
         for i in 0..<args.count { pending.appendRESPBulk(args[i]) }
-        ops.append((db, start, pending.count))
+        ops.append((db, start, pending.count, aof))
     }
 
     /// propagatePendingCommands: emits the unit, as a transaction when it holds more than one command.
@@ -73,11 +76,11 @@ public final class PropagationState {
             return
         }
         let transaction = allowed && ops.count > 1
-        if transaction { PropagationState.multi.withUnsafeBytes { sink(-1, $0) } }
+        if transaction { PropagationState.multi.withUnsafeBytes { sink(-1, $0, true) } }
         pending.withUnsafeBytes { all in
-            for op in ops { sink(op.db, UnsafeRawBufferPointer(rebasing: all[op.start..<op.end])) }
+            for op in ops { sink(op.db, UnsafeRawBufferPointer(rebasing: all[op.start..<op.end]), op.aof) }
         }
-        if transaction { PropagationState.exec.withUnsafeBytes { sink(-1, $0) } }
+        if transaction { PropagationState.exec.withUnsafeBytes { sink(-1, $0, true) } }
         reset()
     }
 
@@ -161,6 +164,13 @@ extension CommandContext {
         if p.enabled { p.current.forced = true }
     }
 
+    /// Propagate this command to replicas even when it changed nothing, and not to the AOF (PUBLISH, SPUBLISH).
+    @inline(__always)
+    public func forceReplicationPropagation() {
+        let p = server.propagation
+        if p.enabled { p.current.replicationOnly = true }
+    }
+
     /// DEL, or UNLINK when the lazyfree option is set (Redis's shared.del / shared.unlink choice).
     public func deletion(lazy option: String) -> PropagatedArgument {
         server.config.get(option) == "yes" ? "UNLINK" : "DEL"
@@ -187,11 +197,12 @@ extension Server {
         p.current = saved
         p.nesting -= 1
         let changes = keyspace.dirty - dirtyBefore - (p.expiryChanges - expiryBefore)
-        if !mine.prevented && (changes > 0 || mine.forced) {
+        if !mine.prevented && (changes > 0 || mine.forced || mine.replicationOnly) {
+            let aof = changes > 0 || mine.forced
             if let replacement = mine.replacement {
-                p.append(db: db, replacement, original: args)
+                p.append(db: db, replacement, original: args, aof: aof)
             } else {
-                p.append(db: db, args)
+                p.append(db: db, args, aof: aof)
             }
         }
         if p.nesting == 0 {
@@ -228,11 +239,12 @@ extension Server {
         if p.enabled && p.nesting > 0 { p.expiryChanges += 1 }
     }
 
-    /// Turns propagation on or off (AOF on/off), installing the keyspace's expiry hook.
+    /// Turns propagation on or off (the AOF or the replication backlog needs it: `updatePropagation`), installing
+    /// the keyspace's expiry hook.
     func setPropagation(enabled: Bool) {
         propagation.enabled = enabled
         propagation.reset()
-        propagation.sink = { [unowned self] db, command in self.feedAppendOnlyFile(db: db, command) }
+        propagation.sink = { [unowned self] db, command, aof in self.feedPropagated(db: db, command, toAOF: aof) }
         if enabled {
             keyspace.state.propagateExpired = { [unowned self] db, key in
                 self.propagateDeletion(db: db.id, key: key, lazy: self.config.get("lazyfree-lazy-expire") == "yes",

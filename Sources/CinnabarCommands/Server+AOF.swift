@@ -99,6 +99,8 @@ extension Server {
     @inline(__always)
     public func flushAppendOnlyFileBeforeReplies() {
         if !aof.buffer.isEmpty { flushAppendOnlyFile() }
+        // The replicas get the stream before the replies that acknowledge it leave.
+        if !replication.pending.isEmpty { flushReplicationStream() }
     }
 
     /// flushAppendOnlyFile: writes the buffer; fdatasync with appendfsync always.
@@ -443,7 +445,7 @@ extension Server {
         aof.incrementalSize = Server.fileSize(aofPath(incr))
         aof.selectedDB = -1
         aof.status = .on
-        setPropagation(enabled: true)
+        updatePropagation()
     }
 
     /// A base image written on the event loop (at startup, when there is nothing to keep answering).
@@ -659,7 +661,7 @@ extension Server {
             return false
         }
         a.status = .waitRewrite
-        setPropagation(enabled: true)
+        updatePropagation()
         if persistence.background != nil {
             a.rewriteScheduled = true
             logger.notice("AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.")
@@ -668,7 +670,7 @@ extension Server {
         if let problem = startAOFRewrite() {
             logger.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error: \(problem)")
             a.status = .off
-            setPropagation(enabled: false)
+            updatePropagation()
             return false
         }
         return true
@@ -686,7 +688,7 @@ extension Server {
         a.rewriteScheduled = false
         a.selectedDB = -1
         a.buffer.removeAll(keepingCapacity: true)
-        setPropagation(enabled: false)
+        updatePropagation()
     }
 
     /// DEBUG LOADAOF: flush the AOF, empty the dataset and load it back from the files.

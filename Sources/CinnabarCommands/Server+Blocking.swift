@@ -12,12 +12,15 @@ import CinnabarStorage
 /// The type of value a blocked client waits for.
 public enum BlockedOn: Sendable {
     case list, zset, stream
+    /// WAIT: `replicas` replicas acknowledging `offset` (Server+Replication).
+    case replicas(offset: Int64, replicas: Int)
 
     func matches(_ t: ValueType) -> Bool {
         switch self {
         case .list: t == .list
         case .zset: t == .zset
         case .stream: t == .stream
+        case .replicas: false
         }
     }
 }
@@ -104,9 +107,21 @@ extension Server {
         return n
     }
 
+    /// blockForReplication: WAIT blocks the client until enough replicas acknowledged `offset`, or `deadline`.
+    func blockForReplication(_ c: CommandContext, offset: Int64, replicas: Int, deadline: Int64) {
+        let client = c.client
+        client.blockedState = BlockedState(type: .replicas(offset: offset, replicas: replicas), keys: [],
+                                           database: c.db, deadline: deadline, args: c.args.owned(), spec: c.spec,
+                                           unblockOnNoKey: false)
+        blockedClients[client.id] = client
+        replication.waiting.append(client)
+        if deadline > 0 && deadline < nextBlockedDeadline { nextBlockedDeadline = deadline }
+    }
+
     /// Removes a client from every queue it waits in.
     func unblock(_ client: Client) {
         guard let state = client.blockedState else { return }
+        if case .replicas = state.type { replication.waiting.removeAll { $0 === client } }
         let db = state.database
         for k in state.keys {
             guard let q = db.blockingKeys[k] else { continue }
@@ -195,7 +210,7 @@ extension Server {
             guard let s = client.blockedState, s.deadline > 0 else { continue }
             if s.deadline <= now {
                 unblock(client)
-                replyBlockedTimeout(client, spec: s.spec)
+                replyBlockedTimeout(client, state: s)
                 client.onUnblocked?()
             } else {
                 next = min(next, s.deadline)
@@ -204,9 +219,15 @@ extension Server {
         nextBlockedDeadline = next
     }
 
-    /// replyToBlockedClientTimedOut: a null array for every blocking command (BLMOVE included, as in Redis).
-    private func replyBlockedTimeout(_ client: Client, spec: CommandSpec) {
-        client.out.writeRESPNullArray(resp3: client.resp3)
+    /// replyToBlockedClientTimedOut: a null array for every blocking command (BLMOVE included, as in Redis); WAIT
+    /// answers the number of replicas that acknowledged.
+    private func replyBlockedTimeout(_ client: Client, state: BlockedState) {
+        if case .replicas(let offset, _) = state.type {
+            client.out.writeRESPInteger(replicasAcknowledging(offset))
+        } else {
+            client.out.writeRESPNullArray(resp3: client.resp3)
+        }
+        let spec = state.spec
         spec.calls += 1
         stats.commandsProcessed += 1
     }
@@ -220,7 +241,7 @@ extension Server {
             replyError(CommandError("UNBLOCKED client unblocked via CLIENT UNBLOCK"), client: client)
             s.spec.failedCalls += 1
         } else {
-            replyBlockedTimeout(client, spec: s.spec)
+            replyBlockedTimeout(client, state: s)
         }
         client.onUnblocked?()
         return true

@@ -77,6 +77,13 @@ extension Server {
         return true
     }
 
+    /// processCommand's is_write_command: a write, or EXEC of a transaction holding one.
+    private func isWriteCommand(_ spec: CommandSpec, _ client: Client) -> Bool {
+        if spec.flags.contains(.write) { return true }
+        guard spec.parent == nil && spec.name == "exec", let multi = client.multiState else { return false }
+        return multi.commands.contains { $0.spec.flags.contains(.write) }
+    }
+
     /// Pushes held back during the command (CLIENT REPLY OFF, a client's own messages inside EXEC) follow its reply.
     private func appendDeferredPushes(_ client: Client) {
         guard var pushes = client.deferredPushes else { return }
@@ -144,6 +151,16 @@ extension Server {
             reject(CommandError("MISCONF Errors writing to the AOF file: \(aof.lastWriteError)"), client: client)
             return .done
         }
+        if config.minReplicasToWrite > 0 && !hasEnoughGoodReplicas && isWriteCommand(spec, client) {
+            reject(.noReplicas, client: client, spec: spec)
+            return .done
+        }
+        if replication.masterHost != nil,
+            let problem = replicaRejection(spec, client, write: isWriteCommand(spec, client))
+        {
+            reject(problem, client: client, spec: spec)
+            return .done
+        }
         if let multi = client.multiState, !spec.runsInsideMulti {
             if spec.flags.contains(.noMulti) {
                 reject(.err("Command not allowed inside a transaction"), client: client)
@@ -186,7 +203,7 @@ extension Server {
         }
         let duration = CommandTimer.microseconds(from: start, to: CommandTimer.now())
         // A command that blocked is counted when it completes (served again, timed out or unblocked).
-        if spec.flags.contains(.blocking) && client.blockedState != nil { return .blocked }
+        if client.blockedState != nil { return .blocked }
         spec.calls += 1
         spec.microseconds += duration
         stats.commandsProcessed += 1

@@ -50,6 +50,8 @@ public final class Server {
     public let propagation = PropagationState()
     /// The append-only file (Server+AOF.swift).
     public let aof = AppendOnlyState()
+    /// Replicas, the replication stream and its backlog (Server+Replication.swift).
+    public let replication = ReplicationState()
     public var clients: [Int: Client] = [:]
     private var nextClientID = 1
     public var slowLog = SlowLog()
@@ -159,6 +161,7 @@ public final class Server {
             + SortedSetCommands.makeSpecs() + ListCommands.makeSpecs() + SortCommands.makeSpecs()
             + TransactionCommands.makeSpecs() + PubSubCommands.makeSpecs() + ScriptingCommands.makeSpecs()
             + HyperLogLogCommands.makeSpecs() + GeoCommands.makeSpecs() + StreamCommands.makeSpecs()
+            + ReplicationCommands.makeSpecs()
     }
 
     // MARK: - Clients
@@ -212,6 +215,7 @@ public final class Server {
         if !client.trackingFlags.isEmpty { disableTracking(client) }
         clients[client.id] = nil
         if client.isMonitor { monitors.removeAll { $0 === client } }
+        if client.isReplica { detachReplica(client) }
     }
 
     // MARK: - Errors

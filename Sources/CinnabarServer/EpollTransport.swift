@@ -219,6 +219,8 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
             writePendingReplies()
             // Changes with no reply to carry them (expiry, CLIENT REPLY OFF) reach the AOF each iteration too.
             server.flushAppendOnlyFileBeforeReplies()
+            // What that handed to replicas (the stream of changes no reply carried) leaves now too.
+            writePendingReplies()
             if server.hasBackgroundWork { server.backgroundWorkStep(microseconds: 1000) }
             if let reasons = stopRequest.withLockedValue({ $0 }) {
                 shutDown(reasons)

@@ -46,6 +46,7 @@ final class ServerCron {
         // finished saves and save points are checked.
         if server.hasBackgroundWork { server.backgroundWorkStep(microseconds: periodMilliseconds * 250) }
         server.persistenceCron()
+        server.replicationCron()
         sampleStatistics(start: start)
         return wantsFastCycle
     }
@@ -62,7 +63,8 @@ final class ServerCron {
         guard timeout > 0 else { return }
         let now = server.keyspace.now
         // Blocked clients are waiting on purpose; their own timeout applies (clientsCronHandleTimeout).
-        for client in Array(server.clients.values) where !client.isMonitor && client.blockedState == nil {
+        for client in Array(server.clients.values)
+        where !client.isMonitor && !client.isReplica && client.blockedState == nil {
             if now - client.lastInteraction > Int64(timeout) * 1000 {
                 server.logger.info("Closing idle client")
                 client.closeConnection?()

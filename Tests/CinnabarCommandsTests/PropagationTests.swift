@@ -10,6 +10,8 @@ struct PropagationTests {
     /// A harness with propagation on (no file: the buffer keeps what would be written).
     func makeHarness() -> Harness {
         let h = Harness()
+        // The AOF's status decides whether the sink writes to its buffer (replicas get the stream otherwise).
+        h.server.aof.status = .on
         h.server.setPropagation(enabled: true)
         return h
     }

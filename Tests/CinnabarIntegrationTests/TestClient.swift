@@ -119,6 +119,34 @@ final class TestClient {
         }
     }
 
+    /// Reads exactly `count` bytes (an RDB payload has no CRLF to find).
+    func readBytes(_ count: Int) throws -> [UInt8] {
+        while buffer.count < count {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = recv(fd, &chunk, chunk.count, 0)
+            if n <= 0 { throw SocketError(description: "connection closed or timed out after \(buffer.count) bytes") }
+            buffer += chunk[0..<n]
+        }
+        let out = Array(buffer[0..<count])
+        buffer.removeFirst(count)
+        return out
+    }
+
+    /// Reads one line, without its CRLF.
+    func readLine() throws -> String {
+        while true {
+            if let i = TestClient.endOfLine(buffer, 0) {
+                let line = String(decoding: buffer[0..<i], as: UTF8.self)
+                buffer.removeFirst(i + 2)
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = recv(fd, &chunk, chunk.count, 0)
+            if n <= 0 { throw SocketError(description: "connection closed or timed out after \(buffer.count) bytes") }
+            buffer += chunk[0..<n]
+        }
+    }
+
     func call(_ args: String...) throws -> String {
         send(TestClient.encode(args))
         return try readReplies(1)

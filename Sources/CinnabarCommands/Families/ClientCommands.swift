@@ -112,7 +112,7 @@ enum ClientCommands {
     }
 
     static func clientType(_ client: Client) -> String {
-        client.isMonitor ? "replica" : "normal"
+        client.isMonitor || client.replica != nil ? "replica" : "normal"
     }
 
     static func isValidType(_ t: String) -> Bool {

@@ -204,7 +204,7 @@ enum InfoCommands {
             "mem_fragmentation_ratio:\(fixed2(frag))",
             "mem_fragmentation_bytes:\(m.rss - m.used)",
             "mem_not_counted_for_evict:0",
-            "mem_replication_backlog:0",
+            "mem_replication_backlog:\(s.replication.backlog?.count ?? 0)",
             "mem_total_replication_buffers:0",
             "mem_clients_slaves:0",
             "mem_clients_normal:\(clientsMemory)",
@@ -265,7 +265,8 @@ enum InfoCommands {
             "instantaneous_input_repl_kbps:0.00",
             "instantaneous_output_repl_kbps:0.00",
             "rejected_connections:\(st.rejectedConnections)",
-            "sync_full:0", "sync_partial_ok:0", "sync_partial_err:0",
+            "sync_full:\(s.replication.fullSyncs)", "sync_partial_ok:\(s.replication.partialSyncsAccepted)",
+            "sync_partial_err:\(s.replication.partialSyncsRefused)",
             "expired_keys:\(k.expiredKeys)",
             "expired_stale_perc:\(fixed2(k.expiredStalePercent * 100))",
             "expired_time_cap_reached_count:\(k.expiredTimeCapReachedCount)",
@@ -299,13 +300,7 @@ enum InfoCommands {
     }
 
     static func replicationSection(_ s: Server) -> [String] {
-        [
-            "# Replication", "role:master", "connected_slaves:0", "master_failover_state:no-failover",
-            "master_replid:\(s.replicationID)", "master_replid2:0000000000000000000000000000000000000000",
-            "master_repl_offset:0", "second_repl_offset:-1", "repl_backlog_active:0",
-            "repl_backlog_size:\(s.config.get("repl-backlog-size") ?? "1048576")",
-            "repl_backlog_first_byte_offset:0", "repl_backlog_histlen:0",
-        ]
+        ["# Replication"] + s.replicationInfoLines()
     }
 
     static func cpuSection() -> [String] {

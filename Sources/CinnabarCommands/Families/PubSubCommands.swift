@@ -76,11 +76,13 @@ enum PubSubCommands {
             CommandSpec("publish", arity: 3, flags: [.pubsub, .loading, .stale, .fast, .mayReplicate, .sentinel],
                         group: g, handler: { c throws(CommandError) in
                             c.integer(c.server.publish(c.args[1], c.args[2], shard: false, publisher: c.client))
+                            c.forceReplicationPropagation()
                         }),
             CommandSpec("spublish", arity: 3, flags: [.pubsub, .loading, .stale, .fast, .mayReplicate],
                         keys: [KeySpec(flags: ["NOT_KEY"], begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0))],
                         group: g, since: "7.0.0", handler: { c throws(CommandError) in
                             c.integer(c.server.publish(c.args[1], c.args[2], shard: true, publisher: c.client))
+                            c.forceReplicationPropagation()
                         }),
             CommandSpec(container: "pubsub", group: g, since: "2.8.0", subcommands: [
                 sub("channels", -2, [.pubsub, .loading, .stale], since: "2.8.0") { c throws(CommandError) in

@@ -371,6 +371,9 @@ extension Server {
             if !flags.contains(.noWrites) && readOnly {
                 throw .err("Can not execute a script with write flag using *_ro command.")
             }
+            if !flags.contains(.noWrites) && config.minReplicasToWrite > 0 && !hasEnoughGoodReplicas {
+                throw .noReplicas
+            }
             if outOfMemoryAtCommandStart && !flags.contains(.allowOOM) && !flags.contains(.noWrites) {
                 throw CommandError("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'")
             }

@@ -81,10 +81,29 @@ enum ServerCommands {
         },
         CommandSpec("role", arity: 1, flags: [.noScript, .loading, .stale, .fast, .sentinel], acl: ["@admin", "@dangerous"],
                     group: "server", summary: "Returns the replication role.", since: "2.8.12") { c throws(CommandError) in
+            // A master: its offset and the attached replicas (ip, listening port, acknowledged offset).
+            let r = c.server.replication
+            if let host = r.masterHost {
+                // A replica whose link is down: state "connect", no offset.
+                c.array(5)
+                c.bulk("slave")
+                c.bulk(host)
+                c.integer(r.masterPort)
+                c.bulk("connect")
+                c.integer(-1)
+                return
+            }
             c.array(3)
             c.bulk("master")
-            c.integer(0)
-            c.array(0)
+            c.integer(Int(r.offset))
+            c.array(r.replicas.count)
+            for replica in r.replicas {
+                let link = replica.replica!
+                c.array(3)
+                c.bulk(c.server.replicaIP(replica, link))
+                c.bulk(String(link.listeningPort))
+                c.bulk(String(link.ackOffset))
+            }
         },
     ]
     }

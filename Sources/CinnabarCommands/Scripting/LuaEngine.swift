@@ -554,6 +554,13 @@ final class LuaEngine {
         if run.readOnly && (writes || spec.flags.contains(.mayReplicate)) {
             return .failure(Rejection("Write commands are not allowed from read-only scripts."))
         }
+        if writes && server.replication.masterHost != nil && server.config.get("replica-read-only") != "no" {
+            return .failure(Rejection("-READONLY You can't write against a read only replica."))
+        }
+        // min-replicas-to-write (scriptVerifyWriteCommandAllow; scripts with flags were checked before running).
+        if writes && server.config.minReplicasToWrite > 0 && !server.hasEnoughGoodReplicas {
+            return .failure(Rejection("-" + CommandError.noReplicas.message))
+        }
         if !run.allowOOM && !run.wroteData && server.config.maxMemory > 0 && server.outOfMemoryAtCommandStart
             && spec.flags.contains(.denyOOM)
         {
