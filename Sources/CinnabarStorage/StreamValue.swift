@@ -399,6 +399,17 @@ final class StreamNode {
         lastID = id
     }
 
+    /// Appends an entry read from an RDB node, keeping its deleted flag (a tombstone, as Redis keeps it).
+    func appendLoaded(_ id: StreamID, _ fields: some StreamFields, deleted isDeleted: Bool) {
+        let at = data.count
+        append(id, fields)
+        if isDeleted {
+            data[at] |= StreamNode.flagDeleted
+            live -= 1
+            deleted += 1
+        }
+    }
+
     /// Decodes the entry at `at` (a flags byte); moves `at` past it.
     @inline(__always)
     func decode(_ p: UnsafeRawBufferPointer, _ at: inout Int) -> (id: StreamID, flags: UInt8, fieldsAt: Int) {
@@ -884,6 +895,13 @@ public final class StreamValue: EncodedCollection, DigestibleValue {
         append(id, fields, maxNodeBytes: maxNodeBytes, maxNodeEntries: maxNodeEntries)
         (lastID, entriesAdded, firstID) = saved
         if length == 1 { firstID = id }
+    }
+
+    /// Installs nodes read from an RDB (ordered, non-overlapping, `length` live entries in all); the caller sets
+    /// the IDs and counters that follow them in the file.
+    func loadNodes(_ loaded: [StreamNode], length: Int) {
+        nodes = loaded
+        self.length = length
     }
 
     public func addLoadedGroup(_ g: StreamGroup) {
