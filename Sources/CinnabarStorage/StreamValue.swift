@@ -136,6 +136,10 @@ public struct StreamID: Comparable, Hashable, Sendable {
     }
 }
 
+extension StreamID: CustomStringConvertible {
+    public var description: String { String(decoding: bytes, as: UTF8.self) }
+}
+
 // MARK: - Sorted ID map
 
 /// An ID-ordered map (Redis's rax keyed by encoded IDs), as two parallel sorted arrays: lookups and ordered walks
