@@ -247,9 +247,6 @@ extension Server {
             logger.warning("\(error.message)")
             throw error
         }
-        if summary.unsupportedSkipped > 0 {
-            logger.warning("Skipped \(summary.unsupportedSkipped) keys of types Cinnabar does not support yet (streams)")
-        }
         persistence.lastLoadKeysLoaded = summary.keysLoaded
         persistence.lastLoadKeysExpired = summary.expiredSkipped
         // Function libraries are part of the dataset: loaded as FUNCTION LOAD would (replacing same-named ones

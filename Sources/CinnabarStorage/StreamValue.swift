@@ -136,6 +136,10 @@ public struct StreamID: Comparable, Hashable, Sendable {
     }
 }
 
+extension StreamID: CustomStringConvertible {
+    public var description: String { String(decoding: bytes, as: UTF8.self) }
+}
+
 // MARK: - Sorted ID map
 
 /// An ID-ordered map (Redis's rax keyed by encoded IDs), as two parallel sorted arrays: lookups and ordered walks
@@ -397,6 +401,17 @@ final class StreamNode {
         }
         live += 1
         lastID = id
+    }
+
+    /// Appends an entry read from an RDB node, keeping its deleted flag (a tombstone, as Redis keeps it).
+    func appendLoaded(_ id: StreamID, _ fields: some StreamFields, deleted isDeleted: Bool) {
+        let at = data.count
+        append(id, fields)
+        if isDeleted {
+            data[at] |= StreamNode.flagDeleted
+            live -= 1
+            deleted += 1
+        }
     }
 
     /// Decodes the entry at `at` (a flags byte); moves `at` past it.
@@ -884,6 +899,13 @@ public final class StreamValue: EncodedCollection, DigestibleValue {
         append(id, fields, maxNodeBytes: maxNodeBytes, maxNodeEntries: maxNodeEntries)
         (lastID, entriesAdded, firstID) = saved
         if length == 1 { firstID = id }
+    }
+
+    /// Installs nodes read from an RDB (ordered, non-overlapping, `length` live entries in all); the caller sets
+    /// the IDs and counters that follow them in the file.
+    func loadNodes(_ loaded: [StreamNode], length: Int) {
+        nodes = loaded
+        self.length = length
     }
 
     public func addLoadedGroup(_ g: StreamGroup) {

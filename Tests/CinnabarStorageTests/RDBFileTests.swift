@@ -114,6 +114,7 @@ struct RDBFileTests {
         put(db0, "zset-big", zset((0..<500).map { ("m\($0)", Double($0) / 3) }))
         put(db0, "hash-small", hash([("f", "v"), ("n", "42")]))
         put(db0, "hash-big", hash((0..<1000).map { ("field\($0)", String(repeating: "v", count: $0 % 90)) }))
+        put(db0, "stream", Value(object: RDBStreamTests.sample(), type: .stream))
         put(db0, "expiring", string("soon"), expire: now + 100_000)
         put(db0, "expiring-list", list(["x"]), expire: now + 5_000)
         put(k.databases[3], "db3", string("three"))

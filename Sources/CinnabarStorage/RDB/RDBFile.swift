@@ -96,8 +96,6 @@ public struct RDBLoadSummary: Sendable {
     public var keysLoaded = 0
     /// Keys skipped because their deadline had passed (Redis does this when loading as a master).
     public var expiredSkipped = 0
-    /// Keys of types Cinnabar does not have yet (streams, module types), skipped with a warning.
-    public var unsupportedSkipped = 0
     public var aux: [(key: String, value: String)] = []
     /// The code of every function library (RDB_OPCODE_FUNCTION2), for scripting to load.
     public var functionLibraries: [[UInt8]] = []
@@ -193,11 +191,6 @@ public enum RDBFile {
                 let key = try r.string()
                 let value: Value
                 switch type {
-                case 15, 19, 21:
-                    try r.skipStream(type: type)
-                    summary.unsupportedSkipped += 1
-                    expire = nil
-                    continue
                 case 6, 7:
                     throw RDBLoadError("The RDB file contains module data I can't load: no matching module")
                 case 9:
@@ -250,42 +243,6 @@ extension RDBReader {
             case 4: _ = try take(8)
             case 5: _ = try string()
             default: throw RDBFormatError()
-            }
-        }
-    }
-
-    /// Skips a stream (RDB_TYPE_STREAM_LISTPACKS, _2, _3): Cinnabar has no stream type yet.
-    mutating func skipStream(type: UInt8) throws {
-        let nodes = try length()
-        for _ in 0..<nodes {
-            _ = try string()
-            _ = try string()
-        }
-        _ = try length()  // length
-        _ = try length()  // last id ms
-        _ = try length()  // last id seq
-        if type >= 19 {
-            for _ in 0..<5 { _ = try length() }  // first id, max deleted id, entries added
-        }
-        let groups = try length()
-        for _ in 0..<groups {
-            _ = try string()
-            _ = try length()
-            _ = try length()
-            if type >= 19 { _ = try length() }  // entries read
-            let pending = try length()
-            for _ in 0..<pending {
-                _ = try take(16 + 8)
-                _ = try length()
-            }
-            let consumers = try length()
-            for _ in 0..<consumers {
-                _ = try string()
-                _ = try take(8)
-                if type >= 21 { _ = try take(8) }
-                let owned = try length()
-                guard owned <= data.count - position else { throw RDBFormatError() }
-                _ = try take(16 * owned)
             }
         }
     }

@@ -10,6 +10,9 @@ public enum RDBType: UInt8, Sendable {
     case string = 0, list = 1, set = 2, zset = 3, hash = 4, zset2 = 5
     case listZiplist = 10, setIntset = 11, zsetZiplist = 12, hashZiplist = 13, listQuicklist = 14
     case hashListpack = 16, zsetListpack = 17, listQuicklist2 = 18, setListpack = 20
+    /// Streams: Redis 5-6 (15), Redis 7.0 (19: first ID, max-deleted ID, entries-added, entries-read) and Redis 7.2
+    /// (21: consumers' active time), which is what Cinnabar writes.
+    case streamListpacks = 15, streamListpacks2 = 19, streamListpacks3 = 21
 }
 
 /// The RDB version Redis 7.2 writes (DUMP payload footers carry it).
@@ -30,18 +33,21 @@ public struct RDBWriter {
     mutating func byte(_ b: UInt8) { bytes.append(b) }
 
     /// rdbSaveLen.
-    mutating func length(_ n: Int) {
+    mutating func length(_ n: Int) { length(UInt64(n)) }
+
+    /// rdbSaveLen of a 64-bit quantity (stream IDs; entries-read's -1 is written as its bit pattern, as Redis does).
+    mutating func length(_ n: UInt64) {
         if n < 1 << 6 {
             bytes.append(UInt8(n))
         } else if n < 1 << 14 {
             bytes.append(UInt8(0x40 | (n >> 8)))
             bytes.append(UInt8(n & 0xFF))
-        } else if n <= Int(UInt32.max) {
+        } else if n <= UInt64(UInt32.max) {
             bytes.append(0x80)
             withUnsafeBytes(of: UInt32(n).bigEndian) { bytes.append(contentsOf: $0) }
         } else {
             bytes.append(0x81)
-            withUnsafeBytes(of: UInt64(n).bigEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: n.bigEndian) { bytes.append(contentsOf: $0) }
         }
     }
 
@@ -115,6 +121,8 @@ public struct RDBWriter {
                 string(m)
                 double(s)
             }
+        case .stream:
+            stream(unsafeDowncast(v.collection, to: StreamValue.self))
         case .hash:
             let h = unsafeDowncast(v.collection, to: HashValue.self)
             byte(RDBType.hash.rawValue)
@@ -192,6 +200,17 @@ public struct RDBReader {
         let (n, encoded) = try lengthOrEncoding()
         if encoded { throw RDBFormatError() }
         return n
+    }
+
+    /// rdbLoadLen of a full 64-bit quantity (stream IDs and counters).
+    mutating func length64() throws(RDBFormatError) -> UInt64 {
+        let b = try byte()
+        if b == 0x81 {
+            let s = try take(8)
+            return s.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        }
+        position -= 1
+        return UInt64(try length())
     }
 
     /// rdbGenericLoadStringObject: raw, int8/16/32 or LZF.
@@ -344,6 +363,8 @@ public struct RDBReader {
                 i += 2
             }
             return Value(object: h, type: .hash)
+        case .streamListpacks, .streamListpacks2, .streamListpacks3:
+            return Value(object: try stream(type: type), type: .stream)
         }
     }
 
@@ -495,8 +516,7 @@ public struct RDBReader {
                 p += 1 + width
             }
             // Skip the entry's back-length.
-            let size = p - start
-            p += size < 128 ? 1 : size < 16384 ? 2 : size < 2_097_152 ? 3 : size < 268_435_456 ? 4 : 5
+            p += listpackBacklenSize(p - start)
             if p > total - 1 { throw RDBFormatError() }
         }
         return out
