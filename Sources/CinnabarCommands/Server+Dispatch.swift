@@ -161,6 +161,12 @@ extension Server {
             reject(problem, client: client, spec: spec)
             return .done
         }
+        // CLIENT PAUSE holds a command before it is queued into MULTI too, as Redis's processCommand does.
+        if pause.kind != .none && isPaused(spec, args, client: client) {
+            client.isPausedByServer = true
+            return .postponed
+        }
+        if client.isPausedByServer { client.isPausedByServer = false }
         if let multi = client.multiState, !spec.runsInsideMulti {
             if spec.flags.contains(.noMulti) {
                 reject(.err("Command not allowed inside a transaction"), client: client)
@@ -171,11 +177,6 @@ extension Server {
             client.out.writeRESPSimpleString("QUEUED")
             return .done
         }
-        if pause.kind != .none && isPaused(spec, client: client) {
-            client.isPausedByServer = true
-            return .postponed
-        }
-        if client.isPausedByServer { client.isPausedByServer = false }
         return invoke(spec, args, client: client)
     }
 
@@ -287,7 +288,7 @@ extension Server {
 
     /// CLIENT PAUSE: ALL pauses every command of normal clients; WRITE pauses writes and commands that may
     /// write or expire keys (Redis 7 also pauses EVAL/PUBLISH-like may-replicate commands).
-    func isPaused(_ spec: CommandSpec, client: Client) -> Bool {
+    func isPaused(_ spec: CommandSpec, _ args: Arguments, client: Client) -> Bool {
         if keyspace.clock.readMilliseconds() >= pause.until {
             unpause()
             return false
@@ -295,8 +296,34 @@ extension Server {
         switch pause.kind {
         case .none: return false
         case .all: return true
-        case .write: return spec.flags.contains(.write) || spec.flags.contains(.mayReplicate)
+        case .write:
+            // EXEC is a write when its transaction holds one (Redis pauses it as a whole).
+            if spec.parent == nil && spec.name == "exec", let multi = client.multiState {
+                return multi.commands.contains { queued in
+                    (queued.spec.flags.contains(.write) || queued.spec.flags.contains(.mayReplicate))
+                        && !scriptDeclaresNoWrites(queued.spec, queued.args)
+                }
+            }
+            guard spec.flags.contains(.write) || spec.flags.contains(.mayReplicate) else { return false }
+            return !scriptDeclaresNoWrites(spec, args)
         }
+    }
+
+    /// A script command whose script or function declares `no-writes` is a read (Redis's evalGetCommandFlags and
+    /// fcallGetCommandFlags): CLIENT PAUSE WRITE lets it run.
+    private func scriptDeclaresNoWrites(_ spec: CommandSpec, _ args: Arguments) -> Bool {
+        guard spec.parent == nil, spec.group == "scripting", args.count >= 2 else { return false }
+        let flags: ScriptFlags?
+        switch spec.name {
+        case "eval":
+            let body = args[1]
+            flags = scriptCache.find(body: body)?.flags ?? (try? scriptCache.parseShebang(body))?.0
+        case "evalsha": flags = scriptCache.find(sha: args[1])?.flags
+        case "fcall": flags = functionLibraries.functions[args.string(1).lowercased()]?.flags
+        default: flags = nil
+        }
+        guard let flags else { return false }
+        return flags.contains(.noWrites) && !flags.contains(.evalCompat)
     }
 
     public func unpause() {

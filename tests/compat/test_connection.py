@@ -571,6 +571,42 @@ def test_client_pause_write_blocks_writes_not_reads(r, raw_conn):
         r("CLIENT", "UNPAUSE")
 
 
+def test_client_pause_write_and_scripts_transactions_pfcount(r, raw_conn):
+    """Under PAUSE WRITE a no-writes script and a read-only transaction run; a transaction holding a write, a
+    plain EVAL and PFCOUNT (may-replicate) wait."""
+    r("SET", "k", "v")
+    r("PFADD", "hll", "a")
+    try:
+        assert r("CLIENT", "PAUSE", 5000, "WRITE") == b"OK"
+        c = raw_conn()
+        assert c.request(resp_cmd("EVAL", "#!lua flags=no-writes\nreturn redis.call('get', KEYS[1])", 1, "k")) == \
+            b"$1\r\nv\r\n"
+        assert c.request(resp_cmd("MULTI")) == b"+OK\r\n"
+        assert c.request(resp_cmd("GET", "k")) == b"+QUEUED\r\n"
+        assert c.request(resp_cmd("EXEC")) == b"*1\r\n$1\r\nv\r\n"
+        for command in (["EVAL", "return 1", 0], ["PFCOUNT", "hll"]):
+            w = raw_conn()
+            w.send(resp_cmd(*command))
+            assert w.read_for(0.15) == b""  # waits for the pause to end
+        # A write waits even to be queued into MULTI.
+        assert c.request(resp_cmd("MULTI")) == b"+OK\r\n"
+        c.send(resp_cmd("SET", "k", "w"))
+        assert c.read_for(0.15) == b""
+        assert r("CLIENT", "UNPAUSE") == b"OK"
+        assert c.read_replies(1) == b"+QUEUED\r\n"
+        assert c.request(resp_cmd("EXEC")) == b"*1\r\n+OK\r\n"
+        # A transaction queued before the pause waits at EXEC when it holds a write.
+        assert c.request(resp_cmd("MULTI")) == b"+OK\r\n"
+        assert c.request(resp_cmd("SET", "k", "x")) == b"+QUEUED\r\n"
+        assert r("CLIENT", "PAUSE", 5000, "WRITE") == b"OK"
+        c.send(resp_cmd("EXEC"))
+        assert c.read_for(0.15) == b""
+        assert r("CLIENT", "UNPAUSE") == b"OK"
+        assert c.read_replies(1) == b"*1\r\n+OK\r\n"
+    finally:
+        r("CLIENT", "UNPAUSE")
+
+
 def test_client_pause_all_blocks_reads(r, raw_conn):
     # under PAUSE ALL even CLIENT UNPAUSE from a normal client would wait, so
     # use a short pause and let it run out

@@ -11,7 +11,7 @@ enum HyperLogLogCommands {
         [
             CommandSpec("pfadd", arity: -2, flags: [.write, .denyOOM, .fast], keys: [.key(1, "RW INSERT")],
                         acl: ["@write", "@hyperloglog", "@fast"], group: "hyperloglog", handler: pfadd),
-            CommandSpec("pfcount", arity: -2, flags: [.readonly],
+            CommandSpec("pfcount", arity: -2, flags: [.readonly, .mayReplicate],
                         keys: [.key(1, "RW ACCESS", last: -1, notes: """
                             RW because it may change the internal representation of the key, and propagate to replicas
                             """)],

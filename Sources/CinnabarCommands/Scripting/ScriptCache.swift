@@ -66,6 +66,12 @@ final class ScriptCache {
         return scripts[digest]
     }
 
+    /// The cached script for a body, if any (no compiling).
+    func find(body: UnsafeRawBufferPointer) -> EvalScript? {
+        guard let digest = ScriptDigest(sha1Hex(body)) else { return nil }
+        return scripts[digest]
+    }
+
     /// The script for a body, compiled and cached if new (luaCreateFunction).
     func load(_ body: UnsafeRawBufferPointer) throws(CommandError) -> EvalScript {
         let sha = sha1Hex(body)
