@@ -35,7 +35,7 @@ build: system-deps
 test-deps:
 	@$(PYTHON) -c 'import redis, pytest; assert int(redis.__version__.split(".")[0]) >= 8' 2>/dev/null \
 		|| $(PYTHON) -m pip install --quiet 'redis>=8,<9' 'pytest>=7'
-	@test -x /usr/bin/redis-server || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
+	@test -x /usr/bin/redis-server || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server; }
 
 # Serial: the integration tests run servers inside the test process, and maxmemory tests read that process's
 # malloc usage, which other tests running alongside would disturb.
