@@ -80,6 +80,8 @@ public final class Configuration {
     public private(set) var activeExpireEffort = 1
     public private(set) var trackingTableMaxKeys = 1_000_000
     public private(set) var logLevel = "notice"
+    /// maxmemory-clients in bytes (0: no limit): client memory above it evicts the biggest clients.
+    public private(set) var maxMemoryClients = 0
     /// lazyfree-lazy-user-del: DEL frees large values in the background as UNLINK does.
     public private(set) var lazyfreeUserDel = false
     /// busy-reply-threshold (lua-time-limit) in milliseconds: after this long a script makes the server answer BUSY.
@@ -238,6 +240,7 @@ public final class Configuration {
         case "loglevel": logLevel = v
         case "lua-time-limit": busyReplyThreshold = Int64(v) ?? 5000
         case "lazyfree-lazy-user-del": lazyfreeUserDel = v == "yes"
+        case "maxmemory-clients": maxMemoryClients = Configuration.parseMemory(v) ?? 0
         case "logfile": logFile = v
         case "latency-monitor-threshold": latencyMonitorThreshold = Int(v) ?? 0
         case "hash-max-listpack-entries": hashLimits.maxListpackEntries = Int(v) ?? 512

@@ -160,3 +160,37 @@ extension Server {
         evictionPool.insert(c, at: at)
     }
 }
+
+// MARK: - Client eviction (maxmemory-clients, Redis 7.0)
+
+extension Server {
+    /// Memory a client holds: its reply buffers (written and not yet sent), its query buffer, and a fixed
+    /// overhead for the connection's structures.
+    func clientMemory(_ client: Client) -> Int {
+        client.out.capacity + client.unsentBytes + client.queryBufferLength + 1024
+    }
+
+    /// Redis's evictClients: while the memory of all evictable clients is above maxmemory-clients, close the
+    /// client holding the most. Clients with CLIENT NO-EVICT, replicas and MONITORs are never evicted. Run by
+    /// the cron (ten times a second by default), so a client is evicted within one cron period of crossing.
+    public func evictClientsIfNeeded() {
+        let limit = config.maxMemoryClients
+        guard limit > 0 else { return }
+        var candidates: [(client: Client, bytes: Int)] = []
+        var total = 0
+        for client in clients.values {
+            let bytes = clientMemory(client)
+            total += bytes
+            if !client.noEvict && !client.isReplica && !client.isMonitor { candidates.append((client, bytes)) }
+        }
+        guard total > limit else { return }
+        candidates.sort { $0.bytes > $1.bytes }
+        for (client, bytes) in candidates where total > limit {
+            logger.notice("Evicting client: id=\(client.id) addr=\(client.address) name=\(String(decoding: client.name, as: UTF8.self)) tot-mem=\(bytes)")
+            client.closeConnection?()
+            disconnect(client)
+            stats.evictedClients += 1
+            total -= bytes
+        }
+    }
+}

@@ -19,6 +19,8 @@ public struct ServerStats: Sendable {
     public var clientQueryBufferLimitDisconnections = 0
     public var clientOutputBufferLimitDisconnections = 0
     public var evictedKeys = 0
+    /// Clients closed because client memory exceeded maxmemory-clients (INFO evicted_clients).
+    public var evictedClients = 0
     public init() {}
 }
 

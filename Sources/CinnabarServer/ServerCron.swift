@@ -39,6 +39,7 @@ final class ServerCron {
             if db.expires.isRehashing { _ = db.expires.rehashFor(microseconds: 1000, now: monotonicMicroseconds) }
         }
         closeIdleClients()
+        server.evictClientsIfNeeded()
         // Keep evicting while over maxmemory even when no command arrives (Redis's eviction time proc).
         if server.config.maxMemory > 0 { server.evictIfNeeded() }
         if server.trackingHooked { server.trackingHousekeeping() }

@@ -753,3 +753,28 @@ def test_client_trackinginfo_resp3_wire(raw_conn):
     assert c.request(resp_cmd("CLIENT", "TRACKINGINFO")) == (
         b"%3\r\n$5\r\nflags\r\n~1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n"
         b"$8\r\nprefixes\r\n*0\r\n")
+
+
+def test_maxmemory_clients_evicts_the_biggest_client(r, raw_conn):
+    """maxmemory-clients (Redis 7.0's client eviction): a client whose query buffer grows past the limit is closed
+    and counted in INFO evicted_clients; a client with CLIENT NO-EVICT on survives."""
+    r("CONFIG", "RESETSTAT")
+    keeper = raw_conn()
+    assert keeper.request(resp_cmd("CLIENT", "NO-EVICT", "on")) == b"+OK\r\n"
+    try:
+        assert r("CONFIG", "SET", "maxmemory-clients", "2mb") == b"OK"
+        big = raw_conn()
+        # An unfinished 8 MB argument: the query buffer holds what arrived so far. The server may close the
+        # connection while this is still being sent.
+        try:
+            big.send(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$8000000\r\n")
+            for _ in range(8):
+                big.send(b"x" * 500000)
+        except OSError:
+            pass
+        assert wait_until(lambda: big.is_closed(timeout=0.1), timeout=5.0)
+        info = r("INFO", "stats").decode()
+        assert "evicted_clients:1" in info
+        assert keeper.request(resp_cmd("PING")) == b"+PONG\r\n"
+    finally:
+        r("CONFIG", "SET", "maxmemory-clients", "0")

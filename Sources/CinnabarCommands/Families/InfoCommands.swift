@@ -271,7 +271,7 @@ enum InfoCommands {
             "expired_stale_perc:\(fixed2(k.expiredStalePercent * 100))",
             "expired_time_cap_reached_count:\(k.expiredTimeCapReachedCount)",
             "expire_cycle_cpu_milliseconds:\(k.expireCycleMicroseconds / 1000)",
-            "evicted_keys:\(st.evictedKeys)", "evicted_clients:0", "total_eviction_exceeded_time:0", "current_eviction_exceeded_time:0",
+            "evicted_keys:\(st.evictedKeys)", "evicted_clients:\(st.evictedClients)", "total_eviction_exceeded_time:0", "current_eviction_exceeded_time:0",
             "keyspace_hits:\(k.keyspaceHits)",
             "keyspace_misses:\(k.keyspaceMisses)",
             "pubsub_channels:\(s.pubsubChannels.count)", "pubsub_patterns:\(s.pubsubPatterns.count)",
