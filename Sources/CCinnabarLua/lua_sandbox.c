@@ -145,10 +145,8 @@ static int guarded_setmetatable(lua_State *L) {
 
 /// Binary chunks are refused (they can crash the interpreter); loadstring answers nil and a message as it does for
 /// a syntax error. load gathers its reader's pieces first.
-static int guarded_loadstring(lua_State *L) {
-    size_t length;
-    const char *s = luaL_checklstring(L, 1, &length);
-    const char *name = luaL_optstring(L, 2, s);
+/// Compiles source text: the function, or nil and the message (a binary chunk is refused the same way).
+static int load_text_chunk(lua_State *L, const char *s, size_t length, const char *name) {
     if (length > 0 && s[0] == LUA_SIGNATURE[0]) {
         lua_pushnil(L);
         lua_pushliteral(L, "binary chunks are not allowed");
@@ -158,6 +156,12 @@ static int guarded_loadstring(lua_State *L) {
     lua_pushnil(L);
     lua_insert(L, -2);
     return 2;
+}
+
+static int guarded_loadstring(lua_State *L) {
+    size_t length;
+    const char *s = luaL_checklstring(L, 1, &length);
+    return load_text_chunk(L, s, length, luaL_optstring(L, 2, s));
 }
 
 static int guarded_load(lua_State *L) {
@@ -178,15 +182,7 @@ static int guarded_load(lua_State *L) {
     luaL_pushresult(&b);
     size_t length;
     const char *s = lua_tolstring(L, -1, &length);
-    if (length > 0 && s[0] == LUA_SIGNATURE[0]) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "binary chunks are not allowed");
-        return 2;
-    }
-    if (luaL_loadbuffer(L, s, length, name) == 0) return 1;
-    lua_pushnil(L);
-    lua_insert(L, -2);
-    return 2;
+    return load_text_chunk(L, s, length, name);
 }
 
 static int guarded_rawset(lua_State *L) {

@@ -577,18 +577,12 @@ enum StreamCommands {
                         synchronous = true
                         gt = g.lastID
                     }
-                    let name = args[groupIndex + 1]
-                    consumer = g.consumer(name)
-                    if consumer == nil {
-                        consumer = g.createConsumer(name, now: now)
-                        c.keyspace.dirty &+= 1
-                        c.notify(.stream, "xgroup-createconsumer", key)
-                        if noack {
-                            c.alsoPropagate(["XGROUP", "CREATECONSUMER", .original(streamsAt + k),
-                                             .original(groupIndex), .original(groupIndex + 1)])
-                        }
+                    let (found, created) = lookupOrCreateConsumer(c, g, args[groupIndex + 1], key: key, now: now)
+                    if created && noack {
+                        c.alsoPropagate(["XGROUP", "CREATECONSUMER", .original(streamsAt + k),
+                                         .original(groupIndex), .original(groupIndex + 1)])
                     }
-                    consumer!.seenTime = now
+                    consumer = found
                 } else if s.length > 0, let top = s.edgeID(first: false), top > gt {
                     synchronous = true
                 }
@@ -825,6 +819,23 @@ enum StreamCommands {
         }
     }
 
+    /// streamLookupConsumer + streamCreateConsumer for XREADGROUP, XCLAIM and XAUTOCLAIM: the group's consumer,
+    /// created when missing (a change with its event), and seen now.
+    static func lookupOrCreateConsumer(_ c: CommandContext, _ g: StreamGroup, _ name: UnsafeRawBufferPointer,
+                                       key: UnsafeRawBufferPointer, now: Int64) -> (consumer: StreamConsumer, created: Bool) {
+        var created = false
+        var consumer = g.consumer(name)
+        if consumer == nil {
+            consumer = g.createConsumer(name, now: now)
+            c.keyspace.dirty &+= 1
+            c.notify(.stream, "xgroup-createconsumer", key)
+            created = true
+        }
+        let found = consumer!
+        found.seenTime = now
+        return (found, created)
+    }
+
     static func xgroupCreateConsumer(_ c: CommandContext) throws(CommandError) {
         let s = try requireStream(c)
         let g = try requireGroup(c, s)
@@ -1010,15 +1021,7 @@ enum StreamCommands {
         } else {
             deliveryTime = now
         }
-        let name = args[3]
-        var consumer = g.consumer(name)
-        if consumer == nil {
-            consumer = g.createConsumer(name, now: now)
-            c.keyspace.dirty &+= 1
-            c.notify(.stream, "xgroup-createconsumer", key)
-        }
-        let owner = consumer!
-        owner.seenTime = now
+        let owner = lookupOrCreateConsumer(c, g, args[3], key: key, now: now).consumer
         deferred(c) {
             var n = 0
             for (k, id) in ids.enumerated() where 5 + k <= lastIDArg {
@@ -1102,15 +1105,7 @@ enum StreamCommands {
         let s = try readStream(c, key)
         guard let s, let g = s.group(args[2]) else { throw noGroup(c) }
         let now = c.now
-        let name = args[3]
-        var consumer = g.consumer(name)
-        if consumer == nil {
-            consumer = g.createConsumer(name, now: now)
-            c.keyspace.dirty &+= 1
-            c.notify(.stream, "xgroup-createconsumer", key)
-        }
-        let owner = consumer!
-        owner.seenTime = now
+        let owner = lookupOrCreateConsumer(c, g, args[3], key: key, now: now).consumer
         var attempts = count * 10
         var deletedIDs: [StreamID] = []
         var cursor = start

@@ -250,6 +250,17 @@ final class LuaEngine {
         }
     }
 
+    /// The number of entries of the table on top of the stack (a map's or set's reply length).
+    private func entryCount() -> Int {
+        var count = 0
+        lua_pushnil(L)
+        while lua_next(L, -2) != 0 {
+            count += 1
+            cinnabar_lua_pop(L, 1)
+        }
+        return count
+    }
+
     /// Pushes table[-1][field] (raw) and returns its type.
     private func field(_ name: StaticString) -> Int32 {
         lua_pushstring(L, UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self))
@@ -322,12 +333,7 @@ final class LuaEngine {
         }
         cinnabar_lua_pop(L, 1)
         if field("map") == LUA_TTABLE {
-            var count = 0
-            lua_pushnil(L)
-            while lua_next(L, -2) != 0 {
-                count += 1
-                cinnabar_lua_pop(L, 1)
-            }
+            let count = entryCount()
             out.writeRESPMapHeader(count, resp3: resp3)
             lua_pushnil(L)
             while lua_next(L, -2) != 0 {
@@ -340,12 +346,7 @@ final class LuaEngine {
         }
         cinnabar_lua_pop(L, 1)
         if field("set") == LUA_TTABLE {
-            var count = 0
-            lua_pushnil(L)
-            while lua_next(L, -2) != 0 {
-                count += 1
-                cinnabar_lua_pop(L, 1)
-            }
+            let count = entryCount()
             out.writeRESPSetHeader(count, resp3: resp3)
             lua_pushnil(L)
             while lua_next(L, -2) != 0 {
