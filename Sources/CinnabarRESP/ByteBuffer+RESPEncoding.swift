@@ -49,20 +49,28 @@ func storeDigits(_ v: UInt, _ p: UnsafeMutableRawPointer, end: Int) {
 }
 
 extension ByteBuffer {
+    /// Appends exactly `total` bytes that `body` stores at the pointer it gets. NIO's
+    /// `writeWithUnsafeMutableBytes(minimumWritableBytes:)` costs about 60 instructions more per call (a slice of
+    /// the writable bytes, generic paths); every reply goes through here.
+    @inlinable @inline(__always)
+    mutating func appendBytes(_ total: Int, _ body: (UnsafeMutableRawPointer) -> Void) {
+        reserveCapacity(minimumWritableBytes: total)
+        let at = writerIndex
+        withVeryUnsafeMutableBytes { body($0.baseAddress! + at) }
+        moveWriterIndex(forwardBy: total)
+    }
     /// `<marker><integer>\r\n` in one write: integer replies and aggregate headers.
     @inlinable
     mutating func writeRESPHeader(_ marker: UInt8, _ value: Int) {
         let magnitude = value.magnitude
         let sign = value < 0 ? 1 : 0
         let total = 1 + sign + decimalDigits(magnitude) + 2
-        writeWithUnsafeMutableBytes(minimumWritableBytes: total) { dst in
-            let p = dst.baseAddress!
+        appendBytes(total) { p in
             p.storeBytes(of: marker, as: UInt8.self)
             if sign == 1 { p.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 1, as: UInt8.self) }
             storeDigits(magnitude, p, end: total - 2)
             p.storeBytes(of: 13, toByteOffset: total - 2, as: UInt8.self)
             p.storeBytes(of: 10, toByteOffset: total - 1, as: UInt8.self)
-            return total
         }
     }
 
@@ -95,13 +103,11 @@ extension ByteBuffer {
     @inlinable
     public mutating func writeRESPSimpleString(_ s: StaticString) {
         let n = s.utf8CodeUnitCount
-        writeWithUnsafeMutableBytes(minimumWritableBytes: n + 3) { dst in
-            let p = dst.baseAddress!
+        appendBytes(n + 3) { p in
             p.storeBytes(of: UInt8(ascii: "+"), as: UInt8.self)
             (p + 1).copyMemory(from: s.utf8Start, byteCount: n)
             p.storeBytes(of: 13, toByteOffset: n + 1, as: UInt8.self)
             p.storeBytes(of: 10, toByteOffset: n + 2, as: UInt8.self)
-            return n + 3
         }
     }
 
@@ -131,8 +137,7 @@ extension ByteBuffer {
         let n = bytes.count
         let digits = decimalDigits(UInt(n))
         let total = 1 + digits + 2 + n + 2
-        writeWithUnsafeMutableBytes(minimumWritableBytes: total) { dst in
-            let p = dst.baseAddress!
+        appendBytes(total) { p in
             p.storeBytes(of: UInt8(ascii: "$"), as: UInt8.self)
             storeDigits(UInt(n), p, end: 1 + digits)
             p.storeBytes(of: 13, toByteOffset: 1 + digits, as: UInt8.self)
@@ -140,7 +145,6 @@ extension ByteBuffer {
             if n > 0 { (p + 3 + digits).copyMemory(from: bytes.baseAddress!, byteCount: n) }
             p.storeBytes(of: 13, toByteOffset: total - 2, as: UInt8.self)
             p.storeBytes(of: 10, toByteOffset: total - 1, as: UInt8.self)
-            return total
         }
     }
 

@@ -188,14 +188,15 @@ public struct RESPRequestParser: @unchecked Sendable {
         let n = bytes.count
         guard n >= 4, let base = bytes.baseAddress else { return nil }
         let p = base.assumingMemoryBound(to: UInt8.self)
-        guard p[0] == UInt8(ascii: "*"), let countLine = scanLengthLine(bytes, from: 1), let count = countLine.value,
-            count > 0, count <= 1024, count <= 10 || limits.authenticated
+        guard p[0] == UInt8(ascii: "*"), let countLine = shortLengthLine(p, n, from: 1) ?? scanLengthLine(bytes, from: 1),
+            let count = countLine.value, count > 0, count <= 1024, count <= 10 || limits.authenticated
         else { return nil }
         if count > slots.capacity { slots.grow(to: count) }
         let slotBase = slots.base
         var position = countLine.cr + 2
         for i in 0..<count {
-            guard position < n, p[position] == UInt8(ascii: "$"), let line = scanLengthLine(bytes, from: position + 1),
+            guard position < n, p[position] == UInt8(ascii: "$"),
+                let line = shortLengthLine(p, n, from: position + 1) ?? scanLengthLine(bytes, from: position + 1),
                 let length = line.value, length >= 0, length <= limits.maxBulkLength,
                 length <= 16384 || limits.authenticated
             else { return nil }
@@ -318,6 +319,19 @@ public struct RESPRequestParser: @unchecked Sendable {
     guard start < bytes.count, let base = bytes.baseAddress else { return nil }
     guard let hit = memchr(base + start, 13, bytes.count - start) else { return nil }
     return UnsafeRawPointer(hit) - base
+}
+
+/// The usual length line, one or two digits and a CR (`3\r`, `16\r`), read without the general scanner's loop;
+/// nil for anything else (the caller then scans). Same results as ``scanLengthLine`` for the lines it accepts:
+/// "0" is valid, a leading zero ("05") is not, so two-digit lines must start with 1-9.
+@inline(__always) private func shortLengthLine(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (value: Int?, cr: Int)? {
+    guard start + 2 < n else { return nil }
+    let d0 = p[start] &- 48
+    guard d0 <= 9 else { return nil }
+    if p[start + 1] == 13 { return (Int(d0), start + 1) }
+    let d1 = p[start + 1] &- 48
+    guard d0 != 0, d1 <= 9, p[start + 2] == 13 else { return nil }
+    return (Int(d0) * 10 + Int(d1), start + 2)
 }
 
 /// Scans a length line from `start` to its CR, parsing it with `string2ll` rules on the way. Returns nil when no

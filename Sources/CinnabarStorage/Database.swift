@@ -34,13 +34,13 @@ public func keyHash(_ key: UnsafeRawBufferPointer) -> UInt64 {
 /// How a read treats the access (Redis's LOOKUP_* flags).
 public struct LookupOptions: OptionSet, Sendable {
     public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// Don't update the key's access time (CLIENT NO-TOUCH, OBJECT, TYPE...).
-    public static let noTouch = LookupOptions(rawValue: 1)
+    @inlinable public static var noTouch: LookupOptions { LookupOptions(rawValue: 1) }
     /// Don't count a keyspace hit or miss.
-    public static let noStats = LookupOptions(rawValue: 2)
+    @inlinable public static var noStats: LookupOptions { LookupOptions(rawValue: 2) }
     /// Don't expire the key even if it is logically expired (reads only report it missing).
-    public static let noExpire = LookupOptions(rawValue: 4)
+    @inlinable public static var noExpire: LookupOptions { LookupOptions(rawValue: 4) }
 }
 
 public final class Database {
