@@ -12,7 +12,10 @@ public struct CommandContext {
     public let server: Server
     public let client: Client
     public let args: Arguments
-    public let spec: CommandSpec
+    /// Unretained (a context lives for one handler call; the command table keeps every spec): reading it costs a
+    /// retain, which the few handlers that use it pay, instead of every command paying for it when the context is
+    /// built. Never store a context.
+    public unowned(unsafe) let spec: CommandSpec
     /// The client's selected database when the command started.
     public let db: Database
 

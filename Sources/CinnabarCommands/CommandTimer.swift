@@ -9,18 +9,25 @@ import CinnabarStorage
 import Glibc
 #endif
 
-enum CommandTimer {
+/// The server keeps one (`Server.timer`): a stored rate is read with a load, where a global would cost a
+/// lazy-initialization check on every command.
+struct CommandTimer {
+    /// Measured once per process.
+    private static let calibrated: Double = calibrate()
+
     /// Counter ticks per microsecond, or 0 when the counter is not trustworthy here.
-    static let ticksPerMicrosecond: Double = calibrate()
+    let ticksPerMicrosecond: Double
+
+    init() { ticksPerMicrosecond = CommandTimer.calibrated }
 
     @inline(__always)
-    static func now() -> UInt64 {
+    func now() -> UInt64 {
         ticksPerMicrosecond > 0 ? cinnabar_cycles() : UInt64(monotonicMicroseconds())
     }
 
     /// Microseconds between two `now()` readings.
     @inline(__always)
-    static func microseconds(from start: UInt64, to end: UInt64) -> Int64 {
+    func microseconds(from start: UInt64, to end: UInt64) -> Int64 {
         let delta = end &- start
         if ticksPerMicrosecond > 0 { return Int64(Double(delta) / ticksPerMicrosecond) }
         return Int64(bitPattern: delta)

@@ -187,7 +187,7 @@ extension Server {
     func invoke(_ spec: CommandSpec, _ args: Arguments, client: Client) -> ExecutionResult {
         client.lastCommandSpec = spec
         let context = CommandContext(server: self, client: client, args: args, spec: spec)
-        let start = CommandTimer.now()
+        let start = timer.now()
         // Propagation (AOF): one predictable branch when off.
         if propagation.enabled {
             invokePropagating(spec, args, context: context)
@@ -202,7 +202,7 @@ extension Server {
         if spec.flags.contains(.readonly) && (!client.trackingFlags.isEmpty || client.fd < 0) {
             rememberReadKeys(spec, args, client: client)
         }
-        let duration = CommandTimer.microseconds(from: start, to: CommandTimer.now())
+        let duration = timer.microseconds(from: start, to: timer.now())
         // A command that blocked is counted when it completes (served again, timed out or unblocked).
         if client.blockedState != nil { return .blocked }
         spec.calls += 1

@@ -39,6 +39,8 @@ public final class Server {
     public let config: Configuration
     public let keyspace: Keyspace
     public let commands: CommandTable
+    /// Times commands (commandstats, slow log, latency); calibrated when the first server starts.
+    let timer = CommandTimer()
     public var logger: Logger
     public var stats = ServerStats()
     public var securityStats = SecurityStats()
@@ -144,7 +146,6 @@ public final class Server {
         self.lastSaveTime = unixTimeMicroseconds() / 1_000_000
         applyEvictionSettings()
         updateKeyspaceHooks()
-        _ = CommandTimer.ticksPerMicrosecond  // calibrate at startup, not on the first command
     }
 
     static func randomHex(_ n: Int) -> String {

@@ -207,11 +207,12 @@ final class EpollTransport: ServerTransport, @unchecked Sendable {
                 if token == wakeToken {
                     var value: UInt64 = 0
                     _ = read(wakeFD, &value, 8)
-                } else if let listener = listeners[token] {
-                    acceptConnections(listener.fd, isUnix: listener.isUnix)
                 } else if let connection = connections[token] {
+                    // Connections first: one table lookup for the common event.
                     if mask & (EPOLLIN.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { connection.readable() }
                     if !connection.closed && mask & EPOLLOUT.rawValue != 0 { connection.writable() }
+                } else if let listener = listeners[token] {
+                    acceptConnections(listener.fd, isUnix: listener.isUnix)
                 }
             }
             runTimers()
