@@ -20,6 +20,15 @@ struct DispatchTests {
         #expect(h.callRaw("CONFIG") == err("ERR wrong number of arguments for 'config' command"))
         #expect(h.callRaw("CONFIG", "GET") == err("ERR wrong number of arguments for 'config|get' command"))
         #expect(h.callRaw("CONFIG", "nope") == err("ERR unknown subcommand 'nope'. Try CONFIG HELP."))
+        // Names of every width the lookup packs (one word, two, three), in any case.
+        #expect(h.callRaw("GeoRadiusByMember_RO") == err("ERR wrong number of arguments for 'georadiusbymember_ro' command"))
+        #expect(h.callRaw("zRangeByScore") == err("ERR wrong number of arguments for 'zrangebyscore' command"))
+        #expect(h.callRaw("hincrbyfloat") == err("ERR wrong number of arguments for 'hincrbyfloat' command"))
+        // Near misses stay unknown: a prefix, an extension, a NUL byte, a non-letter folded like a letter, too long.
+        for name in ["GE", "GETX", "GET\u{0}", "G\u{05}T", "SE\u{14}", String(repeating: "GET", count: 8),
+                     "GEORADIUSBYMEMBER_ROXX"] {
+            #expect(h.callRaw(name).hasPrefix("-ERR unknown command '"), "\(Array(name.utf8))")
+        }
     }
 
     @Test("Unknown commands and arity errors come before NOAUTH")

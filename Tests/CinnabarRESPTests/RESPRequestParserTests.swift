@@ -193,6 +193,19 @@ struct MultibulkParsingTests {
         #expect(r.args == [[], b("x")])
     }
 
+    @Test("Lengths of one, two and more digits, at each width's edges", arguments: [0, 1, 9, 10, 11, 99, 100, 1000])
+    func lengthWidths(_ n: Int) {
+        let value = [UInt8](repeating: 0x61, count: n)
+        let input = frame([b("SET"), value, b("x")])
+        let r = parseOnce(input)
+        #expect(r.result == .command(consumed: input.count))
+        #expect(r.args == [b("SET"), value, b("x")])
+        // The same frame arriving one byte short is incomplete, whichever line the cut falls in.
+        for cut in 1..<input.count {
+            #expect(parseOnce(Array(input[0..<cut])).result == .incomplete)
+        }
+    }
+
     @Test("The two bytes after a bulk payload are skipped without being checked")
     func trailerNotChecked() {
         let r = parseOnce("*1\r\n$3\r\nfooXY")
@@ -368,14 +381,15 @@ struct ParserErrorTests {
     @Test(
         "Malformed multibulk counts are invalid multibulk length",
         arguments: ["*abc\r\n", "*3000000000\r\n", "*2147483648\r\n", "*\r\n", "*01\r\n", "*+1\r\n", "*-0\r\n",
-            "*1 \r\n", "*99999999999999999999\r\n"])
+            "*1 \r\n", "*99999999999999999999\r\n", "*00\r\n", "*1a\r\n", "*a1\r\n"])
     func invalidMultibulkLength(_ input: String) {
         #expect(parseOnce(input).result == Self.invalidMultibulk)
     }
 
     @Test(
         "Malformed bulk lengths are invalid bulk length",
-        arguments: ["$x\r\n", "$-1\r\n", "$01\r\n", "$\r\n", "$+3\r\n", "$3x\r\n", "$-0\r\n"])
+        arguments: ["$x\r\n", "$-1\r\n", "$01\r\n", "$\r\n", "$+3\r\n", "$3x\r\n", "$-0\r\n", "$00\r\n", "$03\r\n",
+            "$1:\r\n", "$:1\r\n"])
     func invalidBulkLength(_ header: String) {
         #expect(parseOnce("*1\r\n" + header + "abc\r\n").result == Self.invalidBulk)
     }
