@@ -170,11 +170,12 @@ extension Server {
         client.out.capacity + client.unsentBytes + client.queryBufferLength + 1024
     }
 
-    /// Redis's evictClients: while the memory of all evictable clients is above maxmemory-clients, close the
-    /// client holding the most. Clients with CLIENT NO-EVICT, replicas and MONITORs are never evicted. Run by
-    /// the cron (ten times a second by default), so a client is evicted within one cron period of crossing.
+    /// Redis's evictClients: while the memory of all evictable clients reaches the limit (maxmemory-clients, or
+    /// its percentage of maxmemory: `Configuration.clientEvictionLimit`), close the client holding the most.
+    /// Clients with CLIENT NO-EVICT, replicas and MONITORs are never evicted. Run by the cron (ten times a second
+    /// by default), so a client is evicted within one cron period of crossing.
     public func evictClientsIfNeeded() {
-        let limit = config.maxMemoryClients
+        let limit = config.clientEvictionLimit
         guard limit > 0 else { return }
         var candidates: [(client: Client, bytes: Int)] = []
         var total = 0
@@ -183,9 +184,9 @@ extension Server {
             total += bytes
             if !client.noEvict && !client.isReplica && !client.isMonitor { candidates.append((client, bytes)) }
         }
-        guard total > limit else { return }
+        guard total >= limit else { return }
         candidates.sort { $0.bytes > $1.bytes }
-        for (client, bytes) in candidates where total > limit {
+        for (client, bytes) in candidates where total >= limit {
             logger.notice("Evicting client: id=\(client.id) addr=\(client.address) name=\(String(decoding: client.name, as: UTF8.self)) tot-mem=\(bytes)")
             client.closeConnection?()
             disconnect(client)

@@ -1,9 +1,13 @@
 // maxmemory over TCP: filling past the limit under an eviction policy keeps used_memory at the limit and counts
 // and publishes evictions; volatile policies touch only keys with a TTL; noeviction refuses deny-oom commands
-// (reads and deletes still work) and a MULTI that queued one aborts.
+// (reads and deletes still work) and a MULTI that queued one aborts. maxmemory-clients given as a percentage of
+// maxmemory closes a client past it.
 import CinnabarCommands
 import CinnabarServer
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("maxmemory and eviction", .serialized)
 struct EvictionIntegrationTests {
@@ -88,5 +92,31 @@ struct EvictionIntegrationTests {
         #expect(try info(c, "evicted_keys") == 0)
         #expect(try c.call("CONFIG", "SET", "maxmemory", "0") == "+OK\r\n")
         #expect(try c.call("SET", "k", "v") == "+OK\r\n")
+    }
+
+    @Test("maxmemory-clients as a percentage of maxmemory closes the client past it; without maxmemory it sets no limit")
+    func clientEvictionPercentage() throws {
+        let s = try RunningServer()
+        let c = try s.client()
+        #expect(try c.call("CLIENT", "NO-EVICT", "on") == "+OK\r\n")
+        #expect(try c.call("CONFIG", "SET", "maxmemory-clients", "2%") == "+OK\r\n")
+        #expect(try c.call("CONFIG", "GET", "maxmemory-clients") == "*2\r\n$17\r\nmaxmemory-clients\r\n$2\r\n2%\r\n")
+        // An unfinished 8 MB argument: the query buffer holds what arrived so far.
+        let big = try s.client()
+        big.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$8000000\r\n")
+        big.send([UInt8](repeating: UInt8(ascii: "x"), count: 6_000_000))
+        usleep(400_000)  // four cron periods
+        #expect(try info(c, "evicted_clients") == 0)
+        // 2 % of 200 MB is 4 MB: the 6 MB query buffer is past it.
+        #expect(try c.call("CONFIG", "SET", "maxmemory", "200mb") == "+OK\r\n")
+        var evicted = 0
+        for _ in 0..<50 where evicted == 0 {
+            usleep(100_000)
+            evicted = try info(c, "evicted_clients")
+        }
+        #expect(evicted == 1)
+        #expect(big.isClosed())
+        #expect(try c.call("PING") == "+PONG\r\n")
+        #expect(try c.call("CONFIG", "SET", "maxmemory", "0") == "+OK\r\n")
     }
 }
