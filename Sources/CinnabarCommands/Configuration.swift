@@ -89,6 +89,13 @@ public final class Configuration {
     public private(set) var maxMemoryClientsPercent = 0
     /// lazyfree-lazy-user-del: DEL frees large values in the background as UNLINK does.
     public private(set) var lazyfreeUserDel = false
+    /// lazyfree-lazy-user-flush: FLUSHALL / FLUSHDB without SYNC or ASYNC flush asynchronously.
+    public private(set) var lazyfreeUserFlush = false
+    /// lazyfree-lazy-server-del, -expire, -eviction: values the server deletes on its own (overwritten or
+    /// replaced by a command, expired, evicted) are freed in the background when large.
+    public private(set) var lazyfreeServerDel = false
+    public private(set) var lazyfreeExpire = false
+    public private(set) var lazyfreeEviction = false
     /// busy-reply-threshold (lua-time-limit) in milliseconds: after this long a script makes the server answer BUSY.
     public private(set) var busyReplyThreshold: Int64 = 5000
     public private(set) var logFile = ""
@@ -289,6 +296,10 @@ public final class Configuration {
             maxMemoryClientsPercent = Configuration.parsePercent(v) ?? 0
             maxMemoryClients = maxMemoryClientsPercent > 0 ? 0 : Configuration.parseMemory(v) ?? 0
         case "lazyfree-lazy-user-del": lazyfreeUserDel = v == "yes"
+        case "lazyfree-lazy-user-flush": lazyfreeUserFlush = v == "yes"
+        case "lazyfree-lazy-server-del": lazyfreeServerDel = v == "yes"
+        case "lazyfree-lazy-expire": lazyfreeExpire = v == "yes"
+        case "lazyfree-lazy-eviction": lazyfreeEviction = v == "yes"
         case "logfile": logFile = v
         case "latency-monitor-threshold": latencyMonitorThreshold = Int(v) ?? 0
         case "hash-max-listpack-entries": hashLimits.maxListpackEntries = Int(v) ?? 512

@@ -3,8 +3,9 @@
 // time budget of maxmemory-eviction-tenacity runs out (the rest continues before the next commands). LRU, LFU and
 // TTL policies sample maxmemory-samples keys per database into a 16-entry pool of the best candidates kept across
 // calls (Redis's approximated LRU/LFU); the random policies pick uniformly. Evicting deletes the key as any
-// delete does (WATCH, tracking), publishes `evicted` and counts evicted_keys. When nothing can be evicted
-// (noeviction, or no candidate) commands flagged deny-oom are refused with Redis's OOM error.
+// delete does (WATCH, tracking), publishes `evicted` and counts evicted_keys; under lazyfree-lazy-eviction large
+// values are released on the lazy-free thread. When nothing can be evicted (noeviction, or no candidate) commands
+// flagged deny-oom are refused with Redis's OOM error.
 // SPDX-License-Identifier: BSD-3-Clause
 import CCinnabarShims
 import CinnabarStorage
@@ -43,34 +44,41 @@ extension Server {
     /// performEvictions: returns false when memory is over the limit and nothing could be evicted.
     func performEvictions() -> Bool {
         let limit = config.maxMemory
-        var used = Int(cinnabar_malloc_used())
+        var used = memoryCountedForEviction()
         memoryEstimate = used
         if used <= limit { return true }
-        defer { memoryEstimate = Int(cinnabar_malloc_used()) }
+        defer { memoryEstimate = memoryCountedForEviction() }
         let policy = config.evictionPolicy
         if policy == .noeviction { return false }
         let start = monotonicMicroseconds()
         let budget = Server.evictionTimeLimit(tenacity: config.evictionTenacity)
+        let lazy = config.lazyfreeEviction
         var evicted = 0
         while used > limit {
             guard let (db, key) = nextEvictionVictim(policy) else { return evicted > 0 }
             key.withUnsafeBytes { k in
-                _ = db.delete(k)
+                deleteKey(db, k, lazy: lazy)
                 stats.evictedKeys += 1
-                if propagation.enabled {
-                    propagateDeletion(db: db.id, key: k, lazy: config.get("lazyfree-lazy-eviction") == "yes",
-                                      fromExpiry: false)
-                }
+                if propagation.enabled { propagateDeletion(db: db.id, key: k, lazy: lazy, fromExpiry: false) }
                 notify(.evicted, "evicted", k, db: db.id)
             }
             evicted += 1
             // Re-measure every few keys: the allocator's counter is cheap but not free.
             if evicted % 16 == 0 || evicted < 16 {
-                used = Int(cinnabar_malloc_used())
+                used = memoryCountedForEviction()
                 if monotonicMicroseconds() - start > budget { return true }
             }
         }
         return true
+    }
+
+    /// The memory maxmemory is compared with (Redis's getMaxmemoryState): what the allocator reports, less the
+    /// values already handed to the lazy-free thread. Redis counts those until the thread has freed them, and so
+    /// with lazyfree-lazy-eviction keeps evicting keys while the first ones are still being released; here they
+    /// count as gone.
+    func memoryCountedForEviction() -> Int {
+        let reported = Int(cinnabar_malloc_used())
+        return max(0, reported - lazyFreeStats.pendingBytes)
     }
 
     /// For the cron: evicts when over maxmemory.

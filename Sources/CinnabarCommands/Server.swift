@@ -143,6 +143,7 @@ public final class Server {
         self.startTimeMicros = unixTimeMicroseconds()
         self.lastSaveTime = unixTimeMicroseconds() / 1_000_000
         applyEvictionSettings()
+        applyLazyFreeSettings()
         updateKeyspaceHooks()
         _ = CommandTimer.ticksPerMicrosecond  // calibrate at startup, not on the first command
     }
