@@ -4,8 +4,9 @@
 // TTL policies sample maxmemory-samples keys per database into a 16-entry pool of the best candidates kept across
 // calls (Redis's approximated LRU/LFU); the random policies pick uniformly. Evicting deletes the key as any
 // delete does (WATCH, tracking), publishes `evicted` and counts evicted_keys; under lazyfree-lazy-eviction large
-// values are released on the lazy-free thread. When nothing can be evicted (noeviction, or no candidate) commands
-// flagged deny-oom are refused with Redis's OOM error.
+// values are released on the lazy-free thread. Memory that evicting cannot reduce (the AOF buffer, the stream
+// waiting for replicas: mem_not_counted_for_evict) is left out of the comparison, as Redis does. When nothing can
+// be evicted (noeviction, or no candidate) commands flagged deny-oom are refused with Redis's OOM error.
 // SPDX-License-Identifier: BSD-3-Clause
 import CCinnabarShims
 import CinnabarStorage
@@ -72,13 +73,28 @@ extension Server {
         return true
     }
 
-    /// The memory maxmemory is compared with (Redis's getMaxmemoryState): what the allocator reports, less the
-    /// values already handed to the lazy-free thread. Redis counts those until the thread has freed them, and so
-    /// with lazyfree-lazy-eviction keeps evicting keys while the first ones are still being released; here they
-    /// count as gone.
+    /// The memory maxmemory is compared with (Redis's getMaxmemoryState): what the allocator reports, less what
+    /// eviction cannot reduce (`memoryNotCountedForEviction`) and less the values already handed to the lazy-free
+    /// thread. Redis counts those until the thread has freed them, and so with lazyfree-lazy-eviction keeps
+    /// evicting keys while the first ones are still being released; here they count as gone.
     func memoryCountedForEviction() -> Int {
         let reported = Int(cinnabar_malloc_used())
-        return max(0, reported - lazyFreeStats.pendingBytes)
+        return max(0, reported - memoryNotCountedForEviction() - lazyFreeStats.pendingBytes)
+    }
+
+    /// freeMemoryGetNotCountedMemory (INFO mem_not_counted_for_evict): the AOF buffer while the AOF is on, and the
+    /// replication stream waiting for replicas (the stream not handed over yet and what each replica's connection
+    /// has not sent). Evicting makes these grow (every evicted key is propagated as a DEL), so counting them could
+    /// evict the whole dataset. Redis 7 counts its shared replication buffer beyond the backlog; Cinnabar's backlog
+    /// is a fixed ring of its own, so what lies beyond it is exactly the replicas' unsent output.
+    func memoryNotCountedForEviction() -> Int {
+        var overhead = aof.status == .off ? 0 : aof.buffer.capacity
+        let r = replication
+        if !r.replicas.isEmpty {
+            overhead += r.pending.count
+            for replica in r.replicas { overhead += replica.out.readableBytes + replica.unsentBytes }
+        }
+        return overhead
     }
 
     /// For the cron: evicts when over maxmemory.

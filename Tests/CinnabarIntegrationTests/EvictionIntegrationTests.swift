@@ -1,7 +1,8 @@
 // maxmemory over TCP: filling past the limit under an eviction policy keeps used_memory at the limit and counts
 // and publishes evictions; volatile policies touch only keys with a TTL; noeviction refuses deny-oom commands
-// (reads and deletes still work) and a MULTI that queued one aborts. maxmemory-clients given as a percentage of
-// maxmemory closes a client past it.
+// (reads and deletes still work) and a MULTI that queued one aborts. Memory eviction cannot reduce (the AOF buffer,
+// the stream a replica has not read: mem_not_counted_for_evict) is not compared with maxmemory. maxmemory-clients
+// given as a percentage of maxmemory closes a client past it.
 import CinnabarCommands
 import CinnabarServer
 import Testing
@@ -92,6 +93,51 @@ struct EvictionIntegrationTests {
         #expect(try info(c, "evicted_keys") == 0)
         #expect(try c.call("CONFIG", "SET", "maxmemory", "0") == "+OK\r\n")
         #expect(try c.call("SET", "k", "v") == "+OK\r\n")
+    }
+
+    @Test("mem_not_counted_for_evict is the AOF buffer while the AOF is on")
+    func notCountedAOF() throws {
+        let s = try RunningServer(["appendonly", "yes"])
+        defer { RunningServer.removeDirectory(s.directory + "/appendonlydir") }
+        let c = try s.client()
+        #expect(try c.call("SET", "k", "v") == "+OK\r\n")
+        let notCounted = try info(c, "mem_not_counted_for_evict")
+        #expect(notCounted > 0)
+        #expect(try info(c, "mem_aof_buffer") == notCounted)
+        #expect(try c.call("CONFIG", "SET", "appendonly", "no") == "+OK\r\n")
+        #expect(try info(c, "mem_not_counted_for_evict") == 0)
+        #expect(try info(c, "mem_aof_buffer") == 0)
+    }
+
+    @Test("The stream a replica has not read is mem_not_counted_for_evict and does not make keys evicted")
+    func notCountedReplica() throws {
+        let s = try RunningServer()
+        let c = try s.client()
+        #expect(try info(c, "mem_not_counted_for_evict") == 0)
+        let replica = try s.client()
+        _ = try ReplicationIntegrationTests.sync(replica)
+        // 40 MB of writes the replica never reads: past the sockets' buffers, the rest waits in the server.
+        let value = String(repeating: "v", count: 10_000)
+        for batch in 0..<40 {
+            var bytes: [UInt8] = []
+            for i in 0..<100 { bytes += TestClient.encode(["SET", "key:\(batch):\(i)", value]) }
+            c.send(bytes)
+            _ = try c.readReplies(100)
+        }
+        let notCounted = try info(c, "mem_not_counted_for_evict")
+        #expect(notCounted > 16 << 20, "not counted: \(notCounted)")
+        // A limit under used_memory but above what eviction counts: nothing is evicted.
+        let used = try info(c, "used_memory")
+        #expect(try c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random") == "+OK\r\n")
+        #expect(try c.call("CONFIG", "SET", "maxmemory", String(used - notCounted / 2)) == "+OK\r\n")
+        #expect(try c.call("SET", "probe", "x") == "+OK\r\n")
+        #expect(try info(c, "evicted_keys") == 0)
+        #expect(try c.call("DBSIZE") == ":4001\r\n")
+        // Under what eviction counts, keys go.
+        #expect(try c.call("CONFIG", "SET", "maxmemory", String(used - notCounted - (8 << 20))) == "+OK\r\n")
+        #expect(try c.call("SET", "probe", "y") == "+OK\r\n")
+        #expect(try info(c, "evicted_keys") > 0)
+        #expect(try c.call("CONFIG", "SET", "maxmemory", "0") == "+OK\r\n")
     }
 
     @Test("maxmemory-clients as a percentage of maxmemory closes the client past it; without maxmemory it sets no limit")

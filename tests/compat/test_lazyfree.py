@@ -1,5 +1,6 @@
 """Lazy freeing and memory accounting (Redis 7.2's lazyfree.c, evict.c): FLUSHALL / FLUSHDB ASYNC and
-lazyfree-lazy-user-flush, lazyfree-lazy-server-del / -expire / -eviction counted in INFO lazyfreed_objects.
+lazyfree-lazy-user-flush, lazyfree-lazy-server-del / -expire / -eviction counted in INFO lazyfreed_objects, and
+mem_not_counted_for_evict with the AOF on.
 
 The big values are well above both servers' thresholds for freeing in the background (Redis: more than 64
 allocations; Cinnabar: 8 KB of heap), so both count the same objects.
@@ -10,6 +11,7 @@ import time
 import pytest
 
 from conftest import parse_info, wait_until
+from test_persistence import start, workdir  # noqa: F401 (workdir is a fixture)
 
 BIG = 20000
 
@@ -208,3 +210,15 @@ def test_lazyfree_lazy_eviction(r, lazy_config):
     r("CONFIG", "SET", "maxmemory", "0")
     assert freed(r) - before >= 1
     assert freed(r) - before == info(r, "evicted_keys") - evicted
+
+
+def test_mem_not_counted_for_evict_is_the_aof_buffer(workdir):
+    s = start(workdir, extra=("--appendonly", "yes"))
+    s.r.execute_command("SET", "k", "v")
+    fields = parse_info(s.r.execute_command("INFO", "memory"))
+    assert int(fields["mem_not_counted_for_evict"]) > 0
+    assert fields["mem_not_counted_for_evict"] == fields["mem_aof_buffer"]
+    assert s.r.execute_command("CONFIG", "SET", "appendonly", "no") == b"OK"
+    fields = parse_info(s.r.execute_command("INFO", "memory"))
+    assert fields["mem_not_counted_for_evict"] == "0"
+    assert fields["mem_aof_buffer"] == "0"
