@@ -213,6 +213,7 @@ public enum ConfigFile {
         if case .special = p.kind { return ["\(p.name) \(v.isEmpty ? "\"\"" : v)"] }
         if case .string = p.kind { return ["\(p.name) \(quote(v))"] }
         if case .memory = p.kind, let bytes = Int(v) { return ["\(p.name) \(memoryText(bytes))"] }
+        if case .memoryOrPercent = p.kind, let bytes = Int(v) { return ["\(p.name) \(memoryText(bytes))"] }
         return ["\(p.name) \(v)"]
     }
 

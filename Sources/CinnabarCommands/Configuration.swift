@@ -17,6 +17,9 @@ public enum ConfigKind: Sendable {
     case integer(min: Int, max: Int)
     /// A byte amount accepting units (1k, 5mb, 1gb); printed as plain bytes.
     case memory(min: Int, max: Int)
+    /// A byte amount, or a percentage of maxmemory written `N%` (0...maxPercent) and printed that way
+    /// (Redis's MEMORY_CONFIG | PERCENT_CONFIG).
+    case memoryOrPercent(max: Int, maxPercent: Int)
     case enumeration([String])
     /// Several space-separated enum flags (e.g. `oom-score-adj` modes); not needed yet.
     case string
@@ -80,10 +83,19 @@ public final class Configuration {
     public private(set) var activeExpireEffort = 1
     public private(set) var trackingTableMaxKeys = 1_000_000
     public private(set) var logLevel = "notice"
-    /// maxmemory-clients in bytes (0: no limit): client memory above it evicts the biggest clients.
+    /// maxmemory-clients in bytes (0: no limit), or as a percentage of maxmemory (0: given in bytes); the limit
+    /// client eviction applies is `clientEvictionLimit`.
     public private(set) var maxMemoryClients = 0
+    public private(set) var maxMemoryClientsPercent = 0
     /// lazyfree-lazy-user-del: DEL frees large values in the background as UNLINK does.
     public private(set) var lazyfreeUserDel = false
+    /// lazyfree-lazy-user-flush: FLUSHALL / FLUSHDB without SYNC or ASYNC flush asynchronously.
+    public private(set) var lazyfreeUserFlush = false
+    /// lazyfree-lazy-server-del, -expire, -eviction: values the server deletes on its own (overwritten or
+    /// replaced by a command, expired, evicted) are freed in the background when large.
+    public private(set) var lazyfreeServerDel = false
+    public private(set) var lazyfreeExpire = false
+    public private(set) var lazyfreeEviction = false
     /// busy-reply-threshold (lua-time-limit) in milliseconds: after this long a script makes the server answer BUSY.
     public private(set) var busyReplyThreshold: Int64 = 5000
     public private(set) var logFile = ""
@@ -168,6 +180,20 @@ public final class Configuration {
             }
             guard v >= min && v <= max else { throw ConfigError("argument must be between \(min) and \(max) inclusive") }
             return String(v)
+        case let .memoryOrPercent(max, maxPercent):
+            guard words.count == 1 else { throw ConfigError("wrong number of arguments") }
+            if let v = Configuration.parseMemory(words[0]) {
+                guard v <= max else { throw ConfigError("argument must be between -\(maxPercent) and \(max) inclusive") }
+                return String(v)
+            }
+            guard let percent = Configuration.parsePercent(words[0]) else {
+                throw ConfigError("argument must be a memory or percent value")
+            }
+            guard percent <= maxPercent else {
+                throw ConfigError("percentage argument must be less or equal to \(maxPercent)")
+            }
+            // Redis stores a percentage as a negative number: 0% is the same as 0 bytes.
+            return percent == 0 ? "0" : "\(percent)%"
         case let .enumeration(options):
             guard words.count == 1 else { throw ConfigError("wrong number of arguments") }
             let w = words[0].lowercased()
@@ -211,6 +237,33 @@ public final class Configuration {
         return n
     }
 
+    /// A percentage as Redis's numericParseString reads one: `N%` with N a canonical non-negative decimal (no sign,
+    /// no leading zero, no spaces) that fits in 64 bits.
+    public static func parsePercent(_ s: String) -> Int? {
+        let digits = Array(s.utf8.dropLast())
+        guard s.utf8.count > 1, s.utf8.last == UInt8(ascii: "%"),
+              digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              digits.count == 1 || digits[0] != UInt8(ascii: "0")
+        else { return nil }
+        return Int(String(decoding: digits, as: UTF8.self))
+    }
+
+    /// The client eviction limit in bytes (Redis's getClientEvictionLimit): maxmemory-clients, or its percentage of
+    /// maxmemory (no limit while maxmemory is 0), and never under 128 KB so that a bad setting cannot cut every
+    /// client off; 0 means no limit.
+    public var clientEvictionLimit: Int {
+        let limit: Int
+        if maxMemoryClientsPercent > 0 {
+            guard maxMemory > 0 else { return 0 }
+            limit = Int(min(Double(maxMemory) * Double(maxMemoryClientsPercent) / 100, Double(Int.max)))
+        } else if maxMemoryClients > 0 {
+            limit = maxMemoryClients
+        } else {
+            return 0
+        }
+        return Swift.max(limit, 128 * 1024)
+    }
+
     private func applyTyped(_ name: String) {
         let v = values[name] ?? ""
         switch name {
@@ -239,8 +292,14 @@ public final class Configuration {
         case "tracking-table-max-keys": trackingTableMaxKeys = Int(v) ?? trackingTableMaxKeys
         case "loglevel": logLevel = v
         case "lua-time-limit": busyReplyThreshold = Int64(v) ?? 5000
+        case "maxmemory-clients":
+            maxMemoryClientsPercent = Configuration.parsePercent(v) ?? 0
+            maxMemoryClients = maxMemoryClientsPercent > 0 ? 0 : Configuration.parseMemory(v) ?? 0
         case "lazyfree-lazy-user-del": lazyfreeUserDel = v == "yes"
-        case "maxmemory-clients": maxMemoryClients = Configuration.parseMemory(v) ?? 0
+        case "lazyfree-lazy-user-flush": lazyfreeUserFlush = v == "yes"
+        case "lazyfree-lazy-server-del": lazyfreeServerDel = v == "yes"
+        case "lazyfree-lazy-expire": lazyfreeExpire = v == "yes"
+        case "lazyfree-lazy-eviction": lazyfreeEviction = v == "yes"
         case "logfile": logFile = v
         case "latency-monitor-threshold": latencyMonitorThreshold = Int(v) ?? 0
         case "hash-max-listpack-entries": hashLimits.maxListpackEntries = Int(v) ?? 512

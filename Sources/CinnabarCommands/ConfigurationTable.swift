@@ -70,7 +70,7 @@ enum ConfigurationTable {
         ]), "noeviction"),
         .init("maxmemory-samples", .integer(min: 1, max: 64), "5"),
         .init("maxmemory-eviction-tenacity", .integer(min: 0, max: 100), "10"),
-        .init("maxmemory-clients", .memory(min: 0, max: longMax), "0"),
+        .init("maxmemory-clients", .memoryOrPercent(max: longMax, maxPercent: 100), "0"),
         .init("lfu-log-factor", .integer(min: 0, max: intMax), "10"),
         .init("lfu-decay-time", .integer(min: 0, max: intMax), "1"),
         .init("active-expire-effort", .integer(min: 1, max: 10), "1"),

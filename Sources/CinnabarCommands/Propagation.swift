@@ -247,8 +247,7 @@ extension Server {
         propagation.sink = { [unowned self] db, command, aof in self.feedPropagated(db: db, command, toAOF: aof) }
         if enabled {
             keyspace.state.propagateExpired = { [unowned self] db, key in
-                self.propagateDeletion(db: db.id, key: key, lazy: self.config.get("lazyfree-lazy-expire") == "yes",
-                                       fromExpiry: true)
+                self.propagateDeletion(db: db.id, key: key, lazy: self.config.lazyfreeExpire, fromExpiry: true)
             }
         } else {
             keyspace.state.propagateExpired = nil

@@ -3,8 +3,10 @@
 // time budget of maxmemory-eviction-tenacity runs out (the rest continues before the next commands). LRU, LFU and
 // TTL policies sample maxmemory-samples keys per database into a 16-entry pool of the best candidates kept across
 // calls (Redis's approximated LRU/LFU); the random policies pick uniformly. Evicting deletes the key as any
-// delete does (WATCH, tracking), publishes `evicted` and counts evicted_keys. When nothing can be evicted
-// (noeviction, or no candidate) commands flagged deny-oom are refused with Redis's OOM error.
+// delete does (WATCH, tracking), publishes `evicted` and counts evicted_keys; under lazyfree-lazy-eviction large
+// values are released on the lazy-free thread. Memory that evicting cannot reduce (the AOF buffer, the stream
+// waiting for replicas: mem_not_counted_for_evict) is left out of the comparison, as Redis does. When nothing can
+// be evicted (noeviction, or no candidate) commands flagged deny-oom are refused with Redis's OOM error.
 // SPDX-License-Identifier: BSD-3-Clause
 import CCinnabarShims
 import CinnabarStorage
@@ -43,34 +45,56 @@ extension Server {
     /// performEvictions: returns false when memory is over the limit and nothing could be evicted.
     func performEvictions() -> Bool {
         let limit = config.maxMemory
-        var used = Int(cinnabar_malloc_used())
+        var used = memoryCountedForEviction()
         memoryEstimate = used
         if used <= limit { return true }
-        defer { memoryEstimate = Int(cinnabar_malloc_used()) }
+        defer { memoryEstimate = memoryCountedForEviction() }
         let policy = config.evictionPolicy
         if policy == .noeviction { return false }
         let start = monotonicMicroseconds()
         let budget = Server.evictionTimeLimit(tenacity: config.evictionTenacity)
+        let lazy = config.lazyfreeEviction
         var evicted = 0
         while used > limit {
             guard let (db, key) = nextEvictionVictim(policy) else { return evicted > 0 }
             key.withUnsafeBytes { k in
-                _ = db.delete(k)
+                deleteKey(db, k, lazy: lazy)
                 stats.evictedKeys += 1
-                if propagation.enabled {
-                    propagateDeletion(db: db.id, key: k, lazy: config.get("lazyfree-lazy-eviction") == "yes",
-                                      fromExpiry: false)
-                }
+                if propagation.enabled { propagateDeletion(db: db.id, key: k, lazy: lazy, fromExpiry: false) }
                 notify(.evicted, "evicted", k, db: db.id)
             }
             evicted += 1
             // Re-measure every few keys: the allocator's counter is cheap but not free.
             if evicted % 16 == 0 || evicted < 16 {
-                used = Int(cinnabar_malloc_used())
+                used = memoryCountedForEviction()
                 if monotonicMicroseconds() - start > budget { return true }
             }
         }
         return true
+    }
+
+    /// The memory maxmemory is compared with (Redis's getMaxmemoryState): what the allocator reports, less what
+    /// eviction cannot reduce (`memoryNotCountedForEviction`) and less the values already handed to the lazy-free
+    /// thread. Redis counts those until the thread has freed them, and so with lazyfree-lazy-eviction keeps
+    /// evicting keys while the first ones are still being released; here they count as gone.
+    func memoryCountedForEviction() -> Int {
+        let reported = Int(cinnabar_malloc_used())
+        return max(0, reported - memoryNotCountedForEviction() - lazyFreeStats.pendingBytes)
+    }
+
+    /// freeMemoryGetNotCountedMemory (INFO mem_not_counted_for_evict): the AOF buffer while the AOF is on, and the
+    /// replication stream waiting for replicas (the stream not handed over yet and what each replica's connection
+    /// has not sent). Evicting makes these grow (every evicted key is propagated as a DEL), so counting them could
+    /// evict the whole dataset. Redis 7 counts its shared replication buffer beyond the backlog; Cinnabar's backlog
+    /// is a fixed ring of its own, so what lies beyond it is exactly the replicas' unsent output.
+    func memoryNotCountedForEviction() -> Int {
+        var overhead = aof.status == .off ? 0 : aof.buffer.capacity
+        let r = replication
+        if !r.replicas.isEmpty {
+            overhead += r.pending.count
+            for replica in r.replicas { overhead += replica.out.readableBytes + replica.unsentBytes }
+        }
+        return overhead
     }
 
     /// For the cron: evicts when over maxmemory.
@@ -170,11 +194,12 @@ extension Server {
         client.out.capacity + client.unsentBytes + client.queryBufferLength + 1024
     }
 
-    /// Redis's evictClients: while the memory of all evictable clients is above maxmemory-clients, close the
-    /// client holding the most. Clients with CLIENT NO-EVICT, replicas and MONITORs are never evicted. Run by
-    /// the cron (ten times a second by default), so a client is evicted within one cron period of crossing.
+    /// Redis's evictClients: while the memory of all evictable clients reaches the limit (maxmemory-clients, or
+    /// its percentage of maxmemory: `Configuration.clientEvictionLimit`), close the client holding the most.
+    /// Clients with CLIENT NO-EVICT, replicas and MONITORs are never evicted. Run by the cron (ten times a second
+    /// by default), so a client is evicted within one cron period of crossing.
     public func evictClientsIfNeeded() {
-        let limit = config.maxMemoryClients
+        let limit = config.clientEvictionLimit
         guard limit > 0 else { return }
         var candidates: [(client: Client, bytes: Int)] = []
         var total = 0
@@ -183,9 +208,9 @@ extension Server {
             total += bytes
             if !client.noEvict && !client.isReplica && !client.isMonitor { candidates.append((client, bytes)) }
         }
-        guard total > limit else { return }
+        guard total >= limit else { return }
         candidates.sort { $0.bytes > $1.bytes }
-        for (client, bytes) in candidates where total > limit {
+        for (client, bytes) in candidates where total >= limit {
             logger.notice("Evicting client: id=\(client.id) addr=\(client.address) name=\(String(decoding: client.name, as: UTF8.self)) tot-mem=\(bytes)")
             client.closeConnection?()
             disconnect(client)

@@ -145,6 +145,7 @@ public final class Server {
         self.startTimeMicros = unixTimeMicroseconds()
         self.lastSaveTime = unixTimeMicroseconds() / 1_000_000
         applyEvictionSettings()
+        applyLazyFreeSettings()
         updateKeyspaceHooks()
     }
 

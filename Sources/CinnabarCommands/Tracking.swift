@@ -181,14 +181,21 @@ extension Server {
         if tracking.table.isEmpty && tracking.clients == 0 { updateTrackingHooks() }
     }
 
-    /// trackingInvalidateKeysOnFlush: a null invalidation to every tracking client, and an empty table.
-    func trackingInvalidateKeysOnFlush() {
+    /// trackingInvalidateKeysOnFlush: a null invalidation to every tracking client, and an empty table (the old one
+    /// freed on the lazy-free thread when `async` and large, as freeTrackingRadixTreeAsync).
+    func trackingInvalidateKeysOnFlush(async: Bool = false) {
         if tracking.clients > 0 {
             for c in clients.values.sorted(by: { $0.id < $1.id }) where c.trackingFlags.contains(.on) {
                 sendTrackingMessage(c) { out, resp3 in out.writeRESPNull(resp3: resp3) }
             }
         }
-        tracking.table.removeAll()
+        if async {
+            var dropped: [Bytes: [Int]] = [:]
+            swap(&dropped, &tracking.table)
+            lazyFreeTrackingTable(consume dropped)
+        } else {
+            tracking.table.removeAll()
+        }
         tracking.totalItems = 0
         updateTrackingHooks()
     }

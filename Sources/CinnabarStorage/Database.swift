@@ -146,7 +146,13 @@ public final class Database {
         if let index = keys.find(key, hash: h) {
             if keyspace.isSaving { snapshotBeforeWrite(index) }
             let e = keys.entry(index)
-            e.pointee.value.value = value
+            if let release = keyspace.releaseRemoved, !e.pointee.value.value.isString {
+                let old = e.pointee.value.value
+                e.pointee.value.value = value
+                release(consume old)
+            } else {
+                e.pointee.value.value = value
+            }
             e.pointee.value.lru = keyspace.accessStamp(previous: e.pointee.value.lru)
             if !keepTTL && expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
             if value.type == .hash { noteHashStored(key, value) }
@@ -198,16 +204,18 @@ public final class Database {
         }
     }
 
-    /// Deletes a key (expired or not). Returns whether it existed.
+    /// Deletes a key (expired or not) as the server does on its own (Redis's dbDelete): the value goes to
+    /// `releaseRemoved` when set. Returns whether it existed.
     @discardableResult
     public func delete(_ key: UnsafeRawBufferPointer) -> Bool {
         let h = keyHash(key)
         guard let index = keys.find(key, hash: h) else { return false }
         if keyspace.isSaving { snapshotBeforeRemove(index) }
         if expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
-        keys.remove(at: index)
+        let removed = keys.remove(at: index).value.value
         modified(key)
         if !blockingKeys.isEmpty { signalKeyAsReady(key) }
+        if let release = keyspace.releaseRemoved, !removed.isString { release(consume removed) }
         return true
     }
 
@@ -231,14 +239,23 @@ public final class Database {
         keyspace.onKeyModified?(self, key)
     }
 
-    /// Removes every key.
+    /// Removes every key; the old entries are freed here.
     public func removeAll() {
+        _ = detachAll()
+    }
+
+    /// Removes every key in O(1) and returns the old tables, which nothing else references (FLUSHALL ASYNC frees
+    /// them on another thread; a running save first takes what it has not written yet, as for `removeAll`).
+    public func detachAll() -> (keys: KeyTable<StoredValue>, expires: KeyTable<Int64>) {
         if keyspace.isSaving { snapshotBeforeRemoveAll() }
-        keys.removeAll()
-        expires.removeAll()
+        let oldKeys = KeyTable<StoredValue>()
+        let oldExpires = KeyTable<Int64>()
+        oldKeys.swapContents(with: keys)
+        oldExpires.swapContents(with: expires)
         averageTTL = 0
         volatileHashes = VolatileHashKeys()
         if !blockingKeys.isEmpty { signalExistingWaitedKeys() }
+        return (oldKeys, oldExpires)
     }
 
     // MARK: - Expiry
@@ -274,11 +291,12 @@ public final class Database {
         let key = keys.entry(index).pointee.key
         expires.remove(at: expireIndex)
         // `expires.remove` does not move main-table entries, so `index` is still valid.
-        keys.remove(at: index)
+        let removed = keys.remove(at: index).value.value
         keyspace.stats.expiredKeys += 1
         keyspace.dirty &+= 1
         key.withUnsafeBytes { keyspace.onKeyExpired?(self, $0) }
         if let propagate = keyspace.propagateExpired { key.withUnsafeBytes { propagate(self, $0) } }
+        if let release = keyspace.releaseExpired, !removed.isString { release(consume removed) }
     }
 
     /// True when the key exists and its deadline has passed (used by SCAN/KEYS/RANDOMKEY, which check without

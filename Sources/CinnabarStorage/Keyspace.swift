@@ -89,6 +89,12 @@ public final class KeyspaceState {
     /// Called when a key was deleted because it expired, while commands are propagated (AOF): the command layer
     /// records a DEL of the key (Redis's propagateDeletion).
     public var propagateExpired: ((Database, UnsafeRawBufferPointer) -> Void)?
+    /// Takes the last reference to a collection that a server-side delete or overwrite removed (Database.delete,
+    /// and `set` over an existing key: Redis's dbDelete and dbSetValue), to free it elsewhere
+    /// (lazyfree-lazy-server-del); nil frees it inline. Strings are always freed inline.
+    public var releaseRemoved: ((consuming Value) -> Void)?
+    /// Same for a collection removed because its key expired (lazyfree-lazy-expire).
+    public var releaseExpired: ((consuming Value) -> Void)?
 
     init(clock: KeyspaceClock) {
         self.clock = clock

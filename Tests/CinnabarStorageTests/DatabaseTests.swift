@@ -1,4 +1,4 @@
-// Tests for Database and Keyspace with a manual clock: set/get, TTLs (keepTTL, setExpire, removeExpire), lazy expiry and its hooks and statistics, paused expiry, hit/miss counters, take/delete, SWAPDB and the modification hook.
+// Tests for Database and Keyspace with a manual clock: set/get, TTLs (keepTTL, setExpire, removeExpire), lazy expiry and its hooks and statistics, paused expiry, hit/miss counters, take/delete, SWAPDB, the modification hook, detachAll (FLUSHALL ASYNC) and the release hooks of lazy freeing.
 @testable import CinnabarStorage
 import Testing
 
@@ -332,6 +332,62 @@ struct DatabaseTests {
         #expect(f.keyspace.databases.allSatisfy { $0.expires.count == 0 })
         #expect(f.keyspace.databases[0].averageTTL == 0)
         #expect(get(f.db, "key0") == nil)
+    }
+
+    @Test("detachAll empties the database at once and hands back the old tables with every key and deadline")
+    func detachAll() {
+        let f = Fixture()
+        for j in 0..<100 {
+            _ = set(f.db, "key\(j)", "v\(j)")
+            if j % 2 == 0 { setExpire(f.db, "key\(j)", f.now + 1000) }
+        }
+        f.db.averageTTL = 123
+        let (keys, expires) = f.db.detachAll()
+        #expect(f.db.count == 0 && f.db.expires.count == 0 && f.db.averageTTL == 0)
+        #expect(get(f.db, "key7") == nil)
+        #expect(keys.count == 100 && expires.count == 50)
+        #expect(k("key7").withUnsafeBytes { keys.find($0, hash: keyHash($0)) } != nil)
+        #expect(k("key8").withUnsafeBytes { expires.find($0, hash: keyHash($0)) } != nil)
+        // The database goes on with fresh tables; the detached ones are not touched by it.
+        _ = set(f.db, "key7", "new")
+        #expect(f.db.count == 1 && keys.count == 100)
+        #expect(get(f.db, "key7") == "new")
+    }
+
+    @Test("releaseRemoved receives the collections a delete or an overwrite removes, releaseExpired those expiry removes; strings never")
+    func releaseHooks() {
+        final class Seen { var removed: [ValueType] = []; var expired: [ValueType] = [] }
+        let f = Fixture()
+        let seen = Seen()
+        func aSet() -> Value { Value(object: SetValue(encoding: .intset), type: .set) }
+        // Without hooks everything is freed inline.
+        k("a").withUnsafeBytes { _ = f.db.set($0, aSet()) }
+        #expect(k("a").withUnsafeBytes { f.db.delete($0) })
+        f.keyspace.state.releaseRemoved = { v in seen.removed.append(v.type) }
+        f.keyspace.state.releaseExpired = { v in seen.expired.append(v.type) }
+        k("a").withUnsafeBytes { _ = f.db.set($0, aSet()) }
+        #expect(seen.removed.isEmpty)  // a new key removes nothing
+        _ = set(f.db, "a", "string over a set")
+        #expect(seen.removed == [.set])
+        _ = set(f.db, "a", "string over a string")
+        #expect(k("a").withUnsafeBytes { f.db.delete($0) })
+        #expect(seen.removed == [.set])  // strings are never handed over
+        k("b").withUnsafeBytes { _ = f.db.set($0, aSet()) }
+        #expect(k("b").withUnsafeBytes { f.db.delete($0) })
+        #expect(seen.removed == [.set, .set])
+        // take (RENAME, MOVE, UNLINK) hands the value to the caller instead.
+        k("t").withUnsafeBytes { _ = f.db.set($0, aSet()) }
+        #expect(k("t").withUnsafeBytes { f.db.take($0) } != nil)
+        #expect(seen.removed == [.set, .set])
+        k("e").withUnsafeBytes { _ = f.db.set($0, aSet()) }
+        setExpire(f.db, "e", f.now + 10)
+        _ = set(f.db, "s", "v")
+        setExpire(f.db, "s", f.now + 10)
+        f.advance(20)
+        #expect(get(f.db, "s") == nil)
+        #expect(k("e").withUnsafeBytes { f.db.get($0) } == nil)
+        #expect(seen.expired == [.set])
+        #expect(seen.removed == [.set, .set])
     }
 
     @Test("Values set through the database keep their string encodings")

@@ -1,6 +1,7 @@
 // RDB files: every type and encoding survives a save and a load; corrupt files are refused, never crash; a save
-// is a point-in-time image whatever is written, deleted, flushed or swapped while it runs.
+// is a point-in-time image whatever is written, deleted, flushed (also asynchronously) or swapped while it runs.
 import CinnabarStorage
+import Dispatch
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -288,6 +289,43 @@ struct RDBFileTests {
         let again = RDBFileTests.makeKeyspace()
         _ = try RDBFile.load(RDBFileTests.readFile(second), into: again, limits: RDBFileTests.limits, now: RDBFileTests.now)
         #expect(again.datasetDigest() == k.datasetDigest())
+    }
+
+    @Test("FLUSHDB ASYNC during a save: the save still writes the flushed keys, and the tables freed on another thread hold nothing it needs")
+    func detachDuringSave() throws {
+        final class Parcel: @unchecked Sendable {
+            var tables: [(KeyTable<StoredValue>, KeyTable<Int64>)] = []
+        }
+        let dir = RDBFileTests.temporaryDirectory()
+        defer { RDBFileTests.removeDirectory(dir) }
+        let k = RDBFileTests.makeKeyspace()
+        for i in 0..<5000 { RDBFileTests.put(k.databases[0], "key:\(i)", RDBFileTests.string("value-\(i)"), expire: RDBFileTests.now + 100_000) }
+        for i in 0..<3000 { RDBFileTests.put(k.databases[1], "one:\(i)", RDBFileTests.set(["a\(i)", "b", "c"])) }
+        let before = k.datasetDigest()
+        let sink = try RDBFileSink(directory: dir, filename: "dump.rdb", checksum: true)
+        let snapshot = RDBSnapshot(keyspace: k, sink: sink, compress: true, aux: [])
+        #expect(!snapshot.step(microseconds: 0))  // part of database 0 is written
+        // Flushed as FLUSHALL ASYNC does: the old tables go to another thread and are freed there at once, while the
+        // sweep goes on. What the save has not written yet stays with the save, so the detached tables are empty.
+        let parcel = Parcel()
+        parcel.tables = [k.databases[0].detachAll(), k.databases[1].detachAll()]
+        #expect(parcel.tables.allSatisfy { $0.0.count == 0 && $0.1.count == 0 })
+        #expect(k.totalKeys == 0)
+        let freed = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            parcel.tables = []
+            freed.signal()
+        }
+        RDBFileTests.put(k.databases[0], "after", RDBFileTests.string("flush"))
+        while !snapshot.step(microseconds: 0) {}
+        freed.wait()
+        #expect(sink.waitForOutcome() == .success)
+        let loaded = RDBFileTests.makeKeyspace()
+        _ = try RDBFile.load(RDBFileTests.readFile(dir + "/dump.rdb"), into: loaded, limits: RDBFileTests.limits, now: RDBFileTests.now)
+        #expect(loaded.datasetDigest() == before)
+        // With no save running, detachAll hands over everything.
+        let (keys, _) = k.databases[0].detachAll()
+        #expect(keys.count == 1)
     }
 
     @Test("An aborted save leaves no temp file and the next save is complete")

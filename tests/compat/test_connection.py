@@ -778,3 +778,56 @@ def test_maxmemory_clients_evicts_the_biggest_client(r, raw_conn):
         assert keeper.request(resp_cmd("PING")) == b"+PONG\r\n"
     finally:
         r("CONFIG", "SET", "maxmemory-clients", "0")
+
+
+def test_maxmemory_clients_percentage(r, err):
+    """Redis 7's PERCENT_CONFIG: N% of maxmemory, printed as set; 0% is 0 bytes."""
+    prefix = "ERR CONFIG SET failed (possibly related to argument 'maxmemory-clients') - "
+    try:
+        _maxmemory_clients_texts(r, err, prefix)
+    finally:
+        r("CONFIG", "SET", "maxmemory-clients", "0")
+
+
+def _maxmemory_clients_texts(r, err, prefix):
+    assert r("CONFIG", "SET", "maxmemory-clients", "10%") == b"OK"
+    assert r("CONFIG", "GET", "maxmemory-clients") == [b"maxmemory-clients", b"10%"]
+    assert r("CONFIG", "SET", "maxmemory-clients", "100%") == b"OK"
+    assert r("CONFIG", "GET", "maxmemory-clients") == [b"maxmemory-clients", b"100%"]
+    assert r("CONFIG", "SET", "maxmemory-clients", "0%") == b"OK"
+    assert r("CONFIG", "GET", "maxmemory-clients") == [b"maxmemory-clients", b"0"]
+    assert r("CONFIG", "SET", "maxmemory-clients", "5kb") == b"OK"
+    assert r("CONFIG", "GET", "maxmemory-clients") == [b"maxmemory-clients", b"5120"]
+    assert err(r, "CONFIG", "SET", "maxmemory-clients", "101%") == \
+        prefix + "percentage argument must be less or equal to 100"
+    for bad in ["05%", "+5%", "1.5%", "%", "-5", "abc", "99999999999999999999%"]:
+        assert err(r, "CONFIG", "SET", "maxmemory-clients", bad) == \
+            prefix + "argument must be a memory or percent value", bad
+    assert r("CONFIG", "GET", "maxmemory-clients") == [b"maxmemory-clients", b"5120"]
+
+
+def test_maxmemory_clients_percentage_evicts(r, raw_conn):
+    """2 % of a 200 MB maxmemory is 4 MB: a client whose unfinished argument holds 6 MB is closed. Without
+    maxmemory the percentage sets no limit."""
+    r("CONFIG", "RESETSTAT")
+    try:
+        _evict_past_percentage(r, raw_conn)
+    finally:
+        r("CONFIG", "SET", "maxmemory", "0")
+        r("CONFIG", "SET", "maxmemory-clients", "0")
+
+
+def _evict_past_percentage(r, raw_conn):
+    keeper = raw_conn()
+    assert keeper.request(resp_cmd("CLIENT", "NO-EVICT", "on")) == b"+OK\r\n"
+    assert r("CONFIG", "SET", "maxmemory-clients", "2%") == b"OK"
+    big = raw_conn()
+    big.send(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$8000000\r\n")
+    for _ in range(12):
+        big.send(b"x" * 500000)
+    time.sleep(0.5)
+    assert "evicted_clients:0" in r("INFO", "stats").decode()
+    assert r("CONFIG", "SET", "maxmemory", "200mb") == b"OK"
+    assert wait_until(lambda: big.is_closed(timeout=0.1), timeout=5.0)
+    assert "evicted_clients:1" in r("INFO", "stats").decode()
+    assert keeper.request(resp_cmd("PING")) == b"+PONG\r\n"

@@ -168,6 +168,8 @@ extension Server {
             applyEvictionSettings()
         case "notify-keyspace-events":
             updateKeyspaceHooks()
+        case "lazyfree-lazy-server-del", "lazyfree-lazy-expire":
+            applyLazyFreeSettings()
         case "maxmemory":
             // A lower limit takes effect at once (Redis starts evicting right away).
             if config.maxMemory > 0 { _ = performEvictions() }

@@ -158,7 +158,10 @@ enum InfoCommands {
         let dataset = max(0, m.used - overhead)
         let maxmemory = Int(s.config.get("maxmemory") ?? "0") ?? 0
         let frag = m.used > 0 ? Double(m.rss) / Double(m.used) : 0
-        let clientsMemory = s.clients.values.reduce(0) { $0 + $1.out.capacity + 1024 }
+        var clientsMemory = 0, replicasMemory = 0
+        for client in s.clients.values {
+            if client.isReplica { replicasMemory += client.out.capacity + 1024 } else { clientsMemory += client.out.capacity + 1024 }
+        }
         let scripts = s.scriptCache, functions = s.functionLibraries
         let evalVM = scripts.engine.memoryUsed, functionsVM = functions.engine.memoryUsed
         return [
@@ -203,13 +206,13 @@ enum InfoCommands {
             "rss_overhead_bytes:0",
             "mem_fragmentation_ratio:\(fixed2(frag))",
             "mem_fragmentation_bytes:\(m.rss - m.used)",
-            "mem_not_counted_for_evict:0",
+            "mem_not_counted_for_evict:\(s.memoryNotCountedForEviction())",
             "mem_replication_backlog:\(s.replication.backlog?.count ?? 0)",
             "mem_total_replication_buffers:0",
-            "mem_clients_slaves:0",
+            "mem_clients_slaves:\(replicasMemory)",
             "mem_clients_normal:\(clientsMemory)",
             "mem_cluster_links:0",
-            "mem_aof_buffer:\(s.aof.buffer.capacity)",
+            "mem_aof_buffer:\(s.aof.status == .off ? 0 : s.aof.buffer.capacity)",
             "mem_allocator:libc",
             "active_defrag_running:0",
             "lazyfree_pending_objects:\(s.lazyFreeStats.pending)",

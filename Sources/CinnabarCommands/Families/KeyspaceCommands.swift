@@ -93,14 +93,9 @@ enum KeyspaceCommands {
         let background = lazy || c.server.config.lazyfreeUserDel
         for i in 1..<c.args.count {
             // An expired key is deleted by the lookup and does not count.
-            guard db.find(c.args[i], options: [.noStats, .noTouch]) != nil else { continue }
-            if background {
-                guard let taken = db.take(c.args[i]) else { continue }
-                db.modified(c.args[i])
-                c.server.lazyFree(taken.value.value)
-            } else if !db.delete(c.args[i]) {
-                continue
-            }
+            guard db.find(c.args[i], options: [.noStats, .noTouch]) != nil,
+                  c.server.deleteKey(db, c.args[i], lazy: background)
+            else { continue }
             n += 1
             c.notify(.generic, "del", c.args[i])
         }
@@ -327,7 +322,7 @@ enum KeyspaceCommands {
         if gt && (current == nil || when <= current!) { return c.integer(0) }
         if lt, let current, when >= current { return c.integer(0) }
         if when <= c.now {
-            db.delete(key)
+            c.server.deleteKey(db, key, lazy: c.server.config.lazyfreeExpire)
             c.notify(.generic, "del", key)
             c.propagateAs([c.deletion(lazy: "lazyfree-lazy-expire"), .original(1)])
         } else {

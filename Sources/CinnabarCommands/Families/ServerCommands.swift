@@ -1,4 +1,4 @@
-// Server-level commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, SAVE, BGSAVE, LASTSAVE, SHUTDOWN, MONITOR, ROLE and
+// Server-level commands: DBSIZE, FLUSHDB, FLUSHALL (SYNC, or ASYNC through the lazy-free thread), SWAPDB, TIME, SAVE, BGSAVE, LASTSAVE, SHUTDOWN, MONITOR, ROLE and
 // FUNCTION FLUSH (which the Redis test suite sends before every test block; scripting arrives later).
 // SPDX-License-Identifier: BSD-3-Clause
 import CinnabarStorage
@@ -15,21 +15,21 @@ enum ServerCommands {
         CommandSpec("flushdb", arity: -1, flags: [.write], acl: ["@keyspace", "@dangerous"], group: "server",
                     summary: "Remove all keys from the current database.", complexity: "O(N) where N is the number of keys in the selected database",
                     tips: ["request_policy:all_shards", "response_policy:all_succeeded"]) { c throws(CommandError) in
-            try parseFlushMode(c)
+            let async = try flushIsAsync(c)
             c.forcePropagation()
-            c.server.flush(database: c.db)
-            c.server.trackingInvalidateKeysOnFlush()
+            c.server.flush(database: c.db, async: async)
+            c.server.trackingInvalidateKeysOnFlush(async: async)
             c.ok()
         },
         CommandSpec("flushall", arity: -1, flags: [.write], acl: ["@keyspace", "@dangerous"], group: "server",
                     summary: "Removes all keys from all databases.", complexity: "O(N) where N is the total number of keys in all databases",
                     tips: ["request_policy:all_shards", "response_policy:all_succeeded"]) { c throws(CommandError) in
-            try parseFlushMode(c)
+            let async = try flushIsAsync(c)
             c.forcePropagation()
             // flushAllDataAndResetRDB: kill a background save, and with save points write the empty dataset.
             c.server.abortBackgroundSave()
-            for db in c.keyspace.databases { c.server.flush(database: db) }
-            c.server.trackingInvalidateKeysOnFlush()
+            for db in c.keyspace.databases { c.server.flush(database: db, async: async) }
+            c.server.trackingInvalidateKeysOnFlush(async: async)
             if !c.server.config.savePoints.isEmpty {
                 let dirty = c.keyspace.dirty
                 c.server.saveSynchronously()
@@ -108,9 +108,12 @@ enum ServerCommands {
     ]
     }
 
-    static func parseFlushMode(_ c: CommandContext) throws(CommandError) {
-        if c.args.count > 2 { throw .syntax }
-        if c.args.count == 2 && !argEquals(c.args[1], "ASYNC") && !argEquals(c.args[1], "SYNC") { throw .syntax }
+    /// getFlushCommandFlags: ASYNC or SYNC, else lazyfree-lazy-user-flush decides.
+    static func flushIsAsync(_ c: CommandContext) throws(CommandError) -> Bool {
+        if c.args.count == 1 { return c.server.config.lazyfreeUserFlush }
+        if c.args.count == 2 && argEquals(c.args[1], "ASYNC") { return true }
+        if c.args.count == 2 && argEquals(c.args[1], "SYNC") { return false }
+        throw .syntax
     }
 
     static func swapdb(_ c: CommandContext) throws(CommandError) {
@@ -181,10 +184,17 @@ enum ServerCommands {
 }
 
 extension Server {
-    /// Empties a database (FLUSHDB, FLUSHALL), counting every key as a change.
-    func flush(database db: Database) {
+    /// Empties a database (FLUSHDB, FLUSHALL), counting every key as a change. WATCH, blocked clients and a running
+    /// save see the same either way; `async` only moves the freeing of the old tables to the lazy-free thread
+    /// (emptyDbAsync), so the keys are gone at once and the flush costs O(1) on the event loop.
+    func flush(database db: Database, async: Bool = false) {
         touchAllWatchedKeys(emptied: db, replacedWith: nil)
         keyspace.dirty += db.count
-        db.removeAll()
+        if async {
+            let (keys, expires) = db.detachAll()
+            lazyFreeTables(consume keys, consume expires)
+        } else {
+            db.removeAll()
+        }
     }
 }

@@ -303,7 +303,11 @@ enum SetCommands {
                 record($0)
             }
             if let i = c.db.find(key, options: [.noStats, .noTouch]) {
-                c.db.valuePointer(i).pointee = Value(object: kept, type: .set)
+                // dbReplaceValue: the old set is released like a server-side delete.
+                let slot = c.db.valuePointer(i)
+                let old = slot.pointee
+                slot.pointee = Value(object: kept, type: .set)
+                c.server.releaseTemporary(consume old)
             }
         }
         modified(c, key, changes: count)
@@ -523,6 +527,7 @@ enum SetCommands {
         if let store { return storeResult(c, result, at: store, onlyIntegers: false) }
         c.set(result.count)
         result.forEach { c.bulk(member: $0) }
+        c.server.releaseTemporary(Value(object: consume result, type: .set))
     }
 
     // MARK: - SSCAN

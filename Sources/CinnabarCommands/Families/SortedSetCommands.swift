@@ -724,7 +724,10 @@ enum SortedSetCommands {
         }
         if destination { return storeResult(c, a[1], result) }
         if cardinalityOnly { return c.integer(cardinality) }
-        c.elements(result!, 0..<result!.count, reverse: false, withScores: withScores)
+        let computed = result!
+        result = nil
+        c.elements(computed, 0..<computed.count, reverse: false, withScores: withScores)
+        c.server.releaseTemporary(Value(object: consume computed, type: .zset))
     }
 
     /// zunionInterAggregate: SUM turns inf + -inf into 0 rather than NaN.

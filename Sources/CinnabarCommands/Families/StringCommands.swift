@@ -247,7 +247,7 @@ enum StringCommands {
         switch o.expiry {
         case let .at(deadline):
             if o.absolute && deadline <= c.now {
-                c.db.delete(key)
+                c.server.deleteKey(c.db, key, lazy: c.server.config.lazyfreeExpire)
                 c.notify(.generic, "del", key)
                 c.propagateAs([c.deletion(lazy: "lazyfree-lazy-expire"), .original(1)])
             } else {

@@ -82,6 +82,38 @@ struct ServerCommandsTests {
         #expect(h.callRaw("CONFIG", "GET", "timeout") == array(bulk("timeout"), bulk("0")))
     }
 
+    @Test("maxmemory-clients takes bytes or a percentage of maxmemory, with Redis's error texts and a 128 KB floor")
+    func maxmemoryClients() {
+        let h = Harness()
+        func set(_ v: String) -> String { h.callRaw("CONFIG", "SET", "maxmemory-clients", v) }
+        func get() -> String { h.callRaw("CONFIG", "GET", "maxmemory-clients") }
+        let name = bulk("maxmemory-clients")
+        let prefix = "ERR CONFIG SET failed (possibly related to argument 'maxmemory-clients') - "
+        #expect(get() == array(name, bulk("0")))
+        #expect(h.server.config.clientEvictionLimit == 0)
+        #expect(set("10%") == ok)
+        #expect(get() == array(name, bulk("10%")))
+        #expect(h.server.config.clientEvictionLimit == 0)  // a percentage of no maxmemory is no limit
+        #expect(h.callRaw("CONFIG", "SET", "maxmemory", "100mb") == ok)
+        #expect(h.server.config.clientEvictionLimit == 10 * 1024 * 1024)
+        #expect(set("100%") == ok)
+        #expect(h.server.config.clientEvictionLimit == 100 * 1024 * 1024)
+        #expect(set("0%") == ok)
+        #expect(get() == array(name, bulk("0")))
+        #expect(h.server.config.clientEvictionLimit == 0)
+        #expect(set("5kb") == ok)
+        #expect(get() == array(name, bulk("5120")))
+        #expect(h.server.config.clientEvictionLimit == 128 * 1024)  // never under 128 KB
+        #expect(set("2mb") == ok)
+        #expect(h.server.config.clientEvictionLimit == 2 * 1024 * 1024)
+        #expect(set("101%") == err(prefix + "percentage argument must be less or equal to 100"))
+        for bad in ["05%", "+5%", "1.5%", "%", "-5", "abc", " 5%", "99999999999999999999%"] {
+            #expect(set(bad) == err(prefix + "argument must be a memory or percent value"), "\(bad)")
+        }
+        #expect(get() == array(name, bulk("2097152")))
+        #expect(h.callRaw("CONFIG", "SET", "maxmemory", "0") == ok)
+    }
+
     @Test("CONFIG RESETSTAT clears counters; CONFIG REWRITE needs a config file")
     func configMisc() {
         let h = Harness()
