@@ -20,7 +20,11 @@ public final class Client {
     @inlinable public var resp3: Bool { protocolVersion == 3 }
     /// The selected database. unowned(unsafe): databases live as long as the server, and reading it on every
     /// command must not cost a retain/release pair.
-    public unowned(unsafe) var database: Database
+    public unowned(unsafe) var database: Database {
+        didSet { databaseEpoch &+= 1 }
+    }
+    /// Changes whenever `database` is assigned (CommandContext re-reads it then).
+    public private(set) var databaseEpoch = 0
     public var databaseIndex: Int { database.id }
     public var authenticated: Bool
     public var user = "default"

@@ -8,24 +8,40 @@ import NIOCore
 
 public struct CommandContext {
     // Strong references, retained once when the context is built: handlers receive the context borrowed, so
-    // reading these costs nothing more (unowned references would be retained again at every use).
+    // reading these costs nothing more (unowned references would be retained again at every use). A connection
+    // builds one context for all the commands of a pipelined batch and only changes `args`, `spec` and, after a
+    // SELECT, `db` between them (`Server.execute(_:context:)`), so a command costs no retain/release pairs here.
     public let server: Server
     public let client: Client
-    public let args: Arguments
-    /// Unretained (a context lives for one handler call; the command table keeps every spec): reading it costs a
-    /// retain, which the few handlers that use it pay, instead of every command paying for it when the context is
-    /// built. Never store a context.
-    public unowned(unsafe) let spec: CommandSpec
+    public internal(set) var args: Arguments
+    /// Unretained (a context lives for one handler call or one batch; the command table keeps every spec): reading
+    /// it costs a retain, which the few handlers that use it pay, instead of every command paying for it when the
+    /// context is built. Never store a context.
+    public internal(set) unowned(unsafe) var spec: CommandSpec
     /// The client's selected database when the command started.
-    public let db: Database
+    public internal(set) var db: Database
+    /// `client.databaseEpoch` when `db` was read: a batch re-reads the database only after a SELECT changed it.
+    var dbEpoch: Int
 
-    @inlinable
+    @inline(__always)
     init(server: Server, client: Client, args: Arguments, spec: CommandSpec) {
         self.server = server
         self.client = client
         self.args = args
         self.spec = spec
         self.db = client.database
+        self.dbEpoch = client.databaseEpoch
+    }
+
+    /// Points the context at the next command of its client.
+    @inline(__always)
+    mutating func prepare(_ spec: CommandSpec, _ args: Arguments) {
+        self.args = args
+        self.spec = spec
+        if dbEpoch != client.databaseEpoch {
+            db = client.database
+            dbEpoch = client.databaseEpoch
+        }
     }
 
     @inlinable public var keyspace: Keyspace { server.keyspace }

@@ -20,12 +20,27 @@ extension Server {
     /// Executes one command for a client, appending the reply to `client.out`.
     @discardableResult
     public func execute(_ args: Arguments, client: Client) -> ExecutionResult {
+        guard args.count > 0, let placeholder = commands.all.first else { return .done }
+        var context = CommandContext(server: self, client: client, args: args, spec: placeholder)
+        return execute(args, client: client, context: &context)
+    }
+
+    /// A context for a batch of `client`'s commands, passed to each `execute(_:context:)` of the batch.
+    public func makeContext(for client: Client) -> CommandContext {
+        CommandContext(server: self, client: client, args: Arguments(base: nil, slices: UnsafeBufferPointer(start: nil, count: 0)),
+                       spec: commands.all[0])
+    }
+
+    /// Executes one command of `client`, reusing its batch's context (see CommandContext).
+    @discardableResult
+    public func execute(_ args: Arguments, client: Client, context: inout CommandContext) -> ExecutionResult {
         guard args.count > 0 else { return .done }
+        assert(context.client === client)
         let before = client.replyMode
         let replyStart = client.out.writerIndex
         let previous = executing
         executing = Unmanaged.passUnretained(client)
-        let result = dispatch(args, client: client)
+        let result = dispatch(args, client: client, context: &context)
         executing = previous
         if keyspace.state.hasReadyKeys { serveClientsBlockedOnKeys() }
         if before == .on && client.replyMode == .on {
@@ -91,7 +106,7 @@ extension Server {
         client.deferredPushes = nil
     }
 
-    private func dispatch(_ args: Arguments, client: Client) -> ExecutionResult {
+    private func dispatch(_ args: Arguments, client: Client, context: inout CommandContext) -> ExecutionResult {
         guard let found = commands.findUnmanaged(args[0]) else {
             rejectUnknown(args, client: client)
             return .done
@@ -103,15 +118,17 @@ extension Server {
                     reject(.unknownSubcommand(args.string(1), command: args.string(0)), client: client)
                     return .done
                 }
-                return run(sub, args, client: client)
+                return run(sub, args, client: client, context: &context)
             }
-            return run(command, args, client: client)
+            return run(command, args, client: client, context: &context)
         }
     }
 
     /// Checks arity, authentication and pause for a resolved command, then executes it.
     @inline(__always)
-    private func run(_ spec: CommandSpec, _ args: Arguments, client: Client) -> ExecutionResult {
+    private func run(_ spec: CommandSpec, _ args: Arguments, client: Client, context: inout CommandContext)
+        -> ExecutionResult
+    {
         if (spec.arity > 0 && spec.arity != args.count) || args.count < -spec.arity {
             spec.rejectedCalls += 1
             reject(.wrongArity(spec.fullName), client: client)
@@ -177,16 +194,24 @@ extension Server {
             client.out.writeRESPSimpleString("QUEUED")
             return .done
         }
-        return invoke(spec, args, client: client)
+        return invoke(spec, args, client: client, context: &context)
     }
 
     /// Runs a checked command: the handler, the error reply, commandstats, slow log, MONITOR and latency (Redis's
     /// call()). EXEC calls it for each queued command.
-    @inline(__always)
     @discardableResult
     func invoke(_ spec: CommandSpec, _ args: Arguments, client: Client) -> ExecutionResult {
+        var context = CommandContext(server: self, client: client, args: args, spec: spec)
+        return invoke(spec, args, client: client, context: &context)
+    }
+
+    @inline(__always)
+    @discardableResult
+    private func invoke(_ spec: CommandSpec, _ args: Arguments, client: Client, context: inout CommandContext)
+        -> ExecutionResult
+    {
         client.lastCommandSpec = spec
-        let context = CommandContext(server: self, client: client, args: args, spec: spec)
+        context.prepare(spec, args)
         let start = timer.now()
         // Propagation (AOF): one predictable branch when off.
         if propagation.enabled {

@@ -32,6 +32,7 @@ struct RequestProcessor {
         var consumed = 0
         var executed = 0
         var protocolError: String? = nil
+        var context = server.makeContext(for: client)
         let outcome: Outcome = pending.withUnsafeReadableBytes { bytes in
             guard let base = bytes.baseAddress else { return .needMore }
             let total = bytes.count
@@ -54,10 +55,12 @@ struct RequestProcessor {
                     let result: ExecutionResult
                     if parser.isInline {
                         result = parser.inlineStorage.withUnsafeBytes { inline in
-                            server.execute(Arguments(base: inline.baseAddress, slices: parser.argumentBuffer), client: client)
+                            server.execute(Arguments(base: inline.baseAddress, slices: parser.argumentBuffer), client: client,
+                                           context: &context)
                         }
                     } else {
-                        result = server.execute(Arguments(base: frame.baseAddress, slices: parser.argumentBuffer), client: client)
+                        result = server.execute(Arguments(base: frame.baseAddress, slices: parser.argumentBuffer), client: client,
+                                                context: &context)
                     }
                     if result == .postponed { return .paused }
                     executed += 1

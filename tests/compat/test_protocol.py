@@ -161,6 +161,19 @@ def test_pipeline_mixed_inline_and_multibulk(raw_conn):
     assert c.read_replies(5) == b"+OK\r\n$1\r\n1\r\n+PONG\r\n$1\r\nx\r\n:1\r\n"
 
 
+def test_pipeline_select_applies_to_the_next_command(raw_conn):
+    # One write: every command after a SELECT (or RESET) in the same batch uses the newly selected database.
+    c = raw_conn()
+    c.send(resp_cmd("SELECT", "0") + resp_cmd("SET", "pipe:db", "zero") + resp_cmd("SELECT", "5") +
+           resp_cmd("GET", "pipe:db") + resp_cmd("SET", "pipe:db", "five") + resp_cmd("MULTI") +
+           resp_cmd("SELECT", "0") + resp_cmd("GET", "pipe:db") + resp_cmd("EXEC") + resp_cmd("GET", "pipe:db") +
+           resp_cmd("RESET") + resp_cmd("GET", "pipe:db") + resp_cmd("SELECT", "5") + resp_cmd("DEL", "pipe:db") +
+           resp_cmd("SELECT", "0") + resp_cmd("DEL", "pipe:db"))
+    assert c.read_replies(16) == (
+        b"+OK\r\n+OK\r\n+OK\r\n$-1\r\n+OK\r\n+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n$4\r\nzero\r\n"
+        b"$4\r\nzero\r\n+RESET\r\n$4\r\nzero\r\n+OK\r\n:1\r\n+OK\r\n:1\r\n")
+
+
 def test_pipeline_errors_in_order(raw_conn):
     c = raw_conn()
     c.send(b"PING\r\nGET\r\nNOSUCH\r\nECHO ok\r\n")
