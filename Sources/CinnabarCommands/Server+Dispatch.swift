@@ -20,15 +20,15 @@ extension Server {
     /// Executes one command for a client, appending the reply to `client.out`.
     @discardableResult
     public func execute(_ args: Arguments, client: Client) -> ExecutionResult {
-        guard args.count > 0, let placeholder = commands.all.first else { return .done }
-        var context = CommandContext(server: self, client: client, args: args, spec: placeholder)
+        var context = makeContext(for: client)
         return execute(args, client: client, context: &context)
     }
 
-    /// A context for a batch of `client`'s commands, passed to each `execute(_:context:)` of the batch.
+    /// A context for a batch of `client`'s commands, passed to each `execute(_:client:context:)` of the batch. Its
+    /// arguments and spec are placeholders until `invoke` points it at a command.
     public func makeContext(for client: Client) -> CommandContext {
-        CommandContext(server: self, client: client, args: Arguments(base: nil, slices: UnsafeBufferPointer(start: nil, count: 0)),
-                       spec: commands.all[0])
+        let noArguments = Arguments(base: nil, slices: UnsafeBufferPointer(start: nil, count: 0))
+        return CommandContext(server: self, client: client, args: noArguments, spec: commands.all[0])
     }
 
     /// Executes one command of `client`, reusing its batch's context (see CommandContext).
