@@ -32,16 +32,26 @@ public enum ListEnd: Sendable {
 
 public final class ListValue: EncodedCollection, DigestibleValue {
     /// The nodes, head first; never empty. One node while the encoding is listpack.
-    var nodes: ContiguousArray<ListNode>
-    public private(set) var count = 0
-    public private(set) var isQuicklist = false
+    var nodes: NodeList
+    /// The element count, and the quicklist flag in the top bit: one word, so the object is a 48-byte malloc chunk.
+    private var countAndFlag: UInt64 = 0
+
+    public private(set) var count: Int {
+        @inline(__always) get { Int(truncatingIfNeeded: countAndFlag & ~(1 << 63)) }
+        set { countAndFlag = (countAndFlag & (1 << 63)) | UInt64(newValue) }
+    }
+
+    public private(set) var isQuicklist: Bool {
+        @inline(__always) get { countAndFlag >> 63 != 0 }
+        set { countAndFlag = newValue ? countAndFlag | (1 << 63) : countAndFlag & ~(1 << 63) }
+    }
 
     /// A quicklist's new end node starts with room for a run of pushes rather than growing from one entry.
     static var newNodeCapacity: Int { 1024 - ListNode.headerSize - 8 }
 
     /// An empty list (a key never holds one: the caller pushes right away).
     public init() {
-        nodes = [ListNode.make(capacity: 0)]
+        nodes = NodeList(ListNode.make(capacity: 0))
     }
 
     deinit {
@@ -53,14 +63,14 @@ public final class ListValue: EncodedCollection, DigestibleValue {
     public func duplicate() -> AnyObject {
         let copy = ListValue()
         copy.nodes[0].release()
-        copy.nodes = ContiguousArray(nodes.map { $0.copy() })
+        copy.nodes = NodeList(copying: nodes)
         copy.count = count
         copy.isQuicklist = isQuicklist
         return copy
     }
 
     public var heapSize: Int {
-        var total = 48 + 32 + 8 * nodes.capacity
+        var total = 48 + nodes.arrayBytes
         for n in nodes { total += n.allocatedBytes }
         return total
     }
@@ -448,4 +458,56 @@ public final class ListValue: EncodedCollection, DigestibleValue {
             nodeShrank(nodes.count - 1)
         }
     }
+}
+
+/// A list's nodes: the first inline and the rest in an array that exists only once there are two or more, so a
+/// small (listpack) list costs no array allocation. Index 0 is the head.
+struct NodeList: RandomAccessCollection, MutableCollection {
+    private var head: ListNode
+    private var rest: ContiguousArray<ListNode> = []
+
+    init(_ head: ListNode) { self.head = head }
+
+    /// Copies every node (COPY).
+    init(copying other: NodeList) {
+        head = other.head.copy()
+        rest = ContiguousArray(other.rest.map { $0.copy() })
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { rest.count + 1 }
+
+    subscript(i: Int) -> ListNode {
+        @inline(__always) get { i == 0 ? head : rest[i - 1] }
+        set {
+            if i == 0 { head = newValue } else { rest[i - 1] = newValue }
+        }
+    }
+
+    /// Heap bytes of the array part (MEMORY USAGE).
+    var arrayBytes: Int { rest.capacity == 0 ? 0 : 32 + 8 * rest.capacity }
+
+    mutating func insert(_ node: ListNode, at i: Int) {
+        if i == 0 {
+            rest.insert(head, at: 0)
+            head = node
+        } else {
+            rest.insert(node, at: i - 1)
+        }
+    }
+
+    mutating func append(_ node: ListNode) { rest.append(node) }
+
+    /// Removes node `i`; a list always keeps at least one node, so the head is removed only when another follows.
+    mutating func remove(at i: Int) {
+        precondition(count > 1, "a list keeps one node")
+        if i == 0 {
+            head = rest.removeFirst()
+        } else {
+            rest.remove(at: i - 1)
+        }
+        if rest.isEmpty { rest = [] }
+    }
+
+    mutating func removeLast() { remove(at: count - 1) }
 }
