@@ -10,7 +10,8 @@ public struct CommandContext {
     // Strong references, retained once when the context is built: handlers receive the context borrowed, so
     // reading these costs nothing more (unowned references would be retained again at every use). A connection
     // builds one context for all the commands of a pipelined batch and only changes `args`, `spec` and, after a
-    // SELECT, `db` between them (`Server.execute(_:context:)`), so a command costs no retain/release pairs here.
+    // SELECT, `db` between them (`Server.execute(_:client:context:)`), so a command costs no retain/release
+    // pairs here.
     public let server: Server
     public let client: Client
     public internal(set) var args: Arguments

@@ -261,19 +261,6 @@ public final class CommandSpec {
 
 /// ASCII case-insensitive comparison with a lowercase name.
 @inline(__always)
-func equalsLowercased(_ bytes: UnsafeRawBufferPointer, _ lower: UnsafeRawBufferPointer) -> Bool {
-    let n = lower.count
-    if bytes.count != n { return false }
-    for i in 0..<n {
-        var c = bytes[i]
-        if c >= 65 && c <= 90 { c |= 0x20 }
-        if c != lower[i] { return false }
-    }
-    return true
-}
-
-/// ASCII case-insensitive comparison with a lowercase name.
-@inline(__always)
 func equalsLowercased(_ bytes: UnsafeRawBufferPointer, _ lower: [UInt8]) -> Bool {
     if bytes.count != lower.count { return false }
     for i in 0..<lower.count {

@@ -188,7 +188,7 @@ public struct RESPRequestParser: @unchecked Sendable {
         let n = bytes.count
         guard n >= 4, let base = bytes.baseAddress else { return nil }
         let p = base.assumingMemoryBound(to: UInt8.self)
-        guard p[0] == UInt8(ascii: "*"), let countLine = shortLengthLine(p, n, from: 1) ?? scanLengthLine(bytes, from: 1),
+        guard p[0] == UInt8(ascii: "*"), let countLine = scanLengthLine(bytes, from: 1),
             let count = countLine.value, count > 0, count <= 1024, count <= 10 || limits.authenticated
         else { return nil }
         if count > slots.capacity { slots.grow(to: count) }
@@ -196,7 +196,7 @@ public struct RESPRequestParser: @unchecked Sendable {
         var position = countLine.cr + 2
         for i in 0..<count {
             guard position < n, p[position] == UInt8(ascii: "$"),
-                let line = shortLengthLine(p, n, from: position + 1) ?? scanLengthLine(bytes, from: position + 1),
+                let line = scanLengthLine(bytes, from: position + 1),
                 let length = line.value, length >= 0, length <= limits.maxBulkLength,
                 length <= 16384 || limits.authenticated
             else { return nil }
@@ -321,9 +321,9 @@ public struct RESPRequestParser: @unchecked Sendable {
     return UnsafeRawPointer(hit) - base
 }
 
-/// The usual length line, one or two digits and a CR (`3\r`, `16\r`), read without the general scanner's loop;
-/// nil for anything else (the caller then scans). Same results as ``scanLengthLine`` for the lines it accepts:
-/// "0" is valid, a leading zero ("05") is not, so two-digit lines must start with 1-9.
+/// The usual length line, one or two digits and a CR (`3\r`, `16\r`), read without ``scanLengthLine``'s loop;
+/// nil for anything else (the scanner then decides). Same results as the scanner for the lines it accepts: "0" is
+/// valid, a leading zero ("05") is not, so two-digit lines must start with 1-9.
 @inline(__always) private func shortLengthLine(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (value: Int?, cr: Int)? {
     guard start + 2 < n else { return nil }
     let d0 = p[start] &- 48
@@ -340,6 +340,7 @@ public struct RESPRequestParser: @unchecked Sendable {
     let n = buffer.count
     guard start < n, let base = buffer.baseAddress else { return nil }
     let p = base.assumingMemoryBound(to: UInt8.self)
+    if let short = shortLengthLine(p, n, from: start) { return short }
     var i = start
     var value: UInt64 = 0
     var valid = true
