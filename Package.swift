@@ -26,6 +26,7 @@ let package = Package(
         ),
         .target(
             name: "CinnabarStorage",
+            dependencies: ["CCinnabarShims"],
             swiftSettings: hotPathSettings
         ),
         .target(name: "CCinnabarShims"),

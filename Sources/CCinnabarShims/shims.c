@@ -16,6 +16,8 @@ size_t cinnabar_malloc_active(void) {
 
 int cinnabar_malloc_trim(void) { return malloc_trim(0); }
 
+size_t cinnabar_malloc_usable_size(void *p) { return malloc_usable_size(p); }
+
 void cinnabar_thread_cpu(long long *user_us, long long *sys_us) {
     struct rusage ru;
     getrusage(RUSAGE_THREAD, &ru);

@@ -158,7 +158,7 @@ extension Server {
     private func evictionScore(_ db: Database, _ key: Bytes, _ policy: EvictionPolicy) -> UInt64? {
         key.withUnsafeBytes { k -> UInt64? in
             guard let i = db.keys.find(k, hash: keyHash(k)) else { return nil }
-            let stamp = db.keys.entry(i).pointee.value.lru
+            let stamp = db.keys.entry(i).pointee.lru
             switch policy {
             case .allkeysLRU, .volatileLRU:
                 return UInt64(max(0, keyspace.idleMilliseconds(lru: stamp)))

@@ -67,8 +67,8 @@ private final class LazyFreeParcel<T>: @unchecked Sendable {
 
 /// A flushed database's old tables.
 private struct DetachedTables {
-    let keys: KeyTable<StoredValue>
-    let expires: KeyTable<Int64>
+    let keys: ValueTable
+    let expires: ExpiresTable
 }
 
 extension Server {
@@ -89,7 +89,7 @@ extension Server {
     }
 
     /// emptyDbAsync: releases a flushed database's old tables in the background; every key counts as one object.
-    func lazyFreeTables(_ keys: consuming KeyTable<StoredValue>, _ expires: consuming KeyTable<Int64>) {
+    func lazyFreeTables(_ keys: consuming ValueTable, _ expires: consuming ExpiresTable) {
         let count = keys.count
         guard count > 0 else { return }
         release(LazyFreeParcel(DetachedTables(keys: consume keys, expires: consume expires)), objects: count, bytes: 0)

@@ -4,20 +4,6 @@
 // notifications, WATCH invalidation and propagation happen in one place instead of in each command.
 // SPDX-License-Identifier: BSD-3-Clause
 
-/// A value with its access metadata (LRU clock in seconds, or the LFU counter later) and its save epoch.
-public struct StoredValue {
-    public var value: Value
-    public var lru: UInt32
-    /// Equal to the keyspace's `saveEpoch` when a running save has this entry's snapshot value already, or the
-    /// entry is newer than the save (RDBSnapshot.swift). Fits in the entry's padding: entries stay 80 bytes.
-    public var epoch: UInt8
-    @inlinable public init(value: Value, lru: UInt32, epoch: UInt8 = 0) {
-        self.value = value
-        self.lru = lru
-        self.epoch = epoch
-    }
-}
-
 /// The hash of a key given as raw bytes, equal to `Bytes(key).keyHash` without building the `Bytes`.
 @inlinable
 public func keyHash(_ key: UnsafeRawBufferPointer) -> UInt64 {
@@ -45,8 +31,8 @@ public struct LookupOptions: OptionSet, Sendable {
 
 public final class Database {
     public let id: Int
-    public let keys = KeyTable<StoredValue>()
-    public let expires = KeyTable<Int64>()
+    public let keys = ValueTable()
+    public let expires = ExpiresTable()
     /// Sum of TTLs seen by the last active-expire samples, for INFO keyspace's avg_ttl (Redis's estimate).
     public var averageTTL: Int64 = 0
     /// Keys whose hashes have field deadlines, for the active-expire cycle (Keyspace+FieldExpire.swift).
@@ -107,7 +93,7 @@ public final class Database {
         if !options.contains(.noStats) { keyspace.stats.keyspaceHits += 1 }
         if !options.contains(.noTouch) {
             let e = keys.entry(index)
-            e.pointee.value.lru = keyspace.accessStamp(previous: e.pointee.value.lru)
+            e.pointee.lru = keyspace.accessStamp(previous: e.pointee.lru)
         }
         return index
     }
@@ -123,15 +109,29 @@ public final class Database {
     @inlinable
     public func get(_ key: UnsafeRawBufferPointer, options: LookupOptions = []) -> Value? {
         guard let i = find(key, options: options) else { return nil }
-        return keys.entry(i).pointee.value.value
+        return keys.entry(i).pointee.value
     }
 
-    /// Pointer to a live key's value for in-place modification. Call ``modified(_:)`` afterwards.
+    /// The value of the key at `index` (a copy).
     @inlinable
-    public func valuePointer(_ index: Int) -> UnsafeMutablePointer<Value> {
-        (UnsafeMutableRawPointer(keys.entry(index))
-            + MemoryLayout<KeyTableEntry<StoredValue>>.offset(of: \KeyTableEntry<StoredValue>.value.value)!)
-            .assumingMemoryBound(to: Value.self)
+    public func value(at index: Int) -> Value { keys.entry(index).pointee.value }
+
+    /// Replaces the value of the key at `index` in place (its TTL stays; no hooks run). Call ``modified(_:)``
+    /// afterwards.
+    @inlinable
+    public func setValue(at index: Int, _ value: Value) {
+        keys.entry(index).pointee.value = value
+    }
+
+    /// Lends the value of the key at `index` to `body` for in-place modification: the value is moved out of its
+    /// cell for the call, so a heap string that only the key references can be changed without a copy. `body`
+    /// must not touch the keyspace. Call ``modified(_:)`` afterwards.
+    @inlinable
+    public func withValue<R, E: Error>(at index: Int, _ body: (inout Value) throws(E) -> R) throws(E) -> R {
+        let e = keys.entry(index)
+        var v = e.pointee.takeValue()
+        defer { e.pointee.putValue(v) }
+        return try body(&v)
     }
 
     public func key(at index: Int) -> Bytes { keys.entry(index).pointee.key }
@@ -146,21 +146,16 @@ public final class Database {
         if let index = keys.find(key, hash: h) {
             if keyspace.isSaving { snapshotBeforeWrite(index) }
             let e = keys.entry(index)
-            if let release = keyspace.releaseRemoved, !e.pointee.value.value.isString {
-                let old = e.pointee.value.value
-                e.pointee.value.value = value
-                release(consume old)
-            } else {
-                e.pointee.value.value = value
-            }
-            e.pointee.value.lru = keyspace.accessStamp(previous: e.pointee.value.lru)
+            let old = e.pointee.exchangeValue(value)
+            if let release = keyspace.releaseRemoved, !old.isString { release(consume old) }
+            e.pointee.lru = keyspace.accessStamp(previous: e.pointee.lru)
             if !keepTTL && expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
             if value.type == .hash { noteHashStored(key, value) }
             modified(key)
             if !blockingKeys.isEmpty { signalKeyAsReady(key) }
             return false
         }
-        keys.insert(Bytes(key), hash: h, value: StoredValue(value: value, lru: keyspace.newStamp, epoch: keyspace.saveEpoch))
+        keys.insert(KeyCell(key: key, value: value, lru: keyspace.newStamp, epoch: keyspace.saveEpoch), hash: h)
         if value.type == .hash { noteHashStored(key, value) }
         keyspace.onKeyAdded?(self, key)
         modified(key)
@@ -171,7 +166,8 @@ public final class Database {
     /// Adds a key that ``find(_:options:)`` just reported missing.
     @inlinable
     public func add(_ key: UnsafeRawBufferPointer, _ value: Value) -> Int {
-        let index = keys.insert(Bytes(key), hash: keyHash(key), value: StoredValue(value: value, lru: keyspace.newStamp, epoch: keyspace.saveEpoch))
+        let index = keys.insert(
+            KeyCell(key: key, value: value, lru: keyspace.newStamp, epoch: keyspace.saveEpoch), hash: keyHash(key))
         if value.type == .hash { noteHashStored(key, value) }
         keyspace.onKeyAdded?(self, key)
         modified(key)
@@ -212,7 +208,7 @@ public final class Database {
         guard let index = keys.find(key, hash: h) else { return false }
         if keyspace.isSaving { snapshotBeforeRemove(index) }
         if expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
-        let removed = keys.remove(at: index).value.value
+        let removed = keys.remove(at: index, hash: UInt32(truncatingIfNeeded: h)).consume().value
         modified(key)
         if !blockingKeys.isEmpty { signalKeyAsReady(key) }
         if let release = keyspace.releaseRemoved, !removed.isString { release(consume removed) }
@@ -226,7 +222,7 @@ public final class Database {
         if keyspace.isSaving { snapshotBeforeRemove(index) }
         var expire: Int64? = nil
         if expires.count > 0, let x = expires.find(key, hash: h) { expire = expires.remove(at: x).value }
-        let removed = keys.remove(at: index).value
+        let removed = keys.remove(at: index, hash: UInt32(truncatingIfNeeded: h)).consume()
         if !blockingKeys.isEmpty { signalKeyAsReady(key) }
         return (removed, expire)
     }
@@ -246,10 +242,10 @@ public final class Database {
 
     /// Removes every key in O(1) and returns the old tables, which nothing else references (FLUSHALL ASYNC frees
     /// them on another thread; a running save first takes what it has not written yet, as for `removeAll`).
-    public func detachAll() -> (keys: KeyTable<StoredValue>, expires: KeyTable<Int64>) {
+    public func detachAll() -> (keys: ValueTable, expires: ExpiresTable) {
         if keyspace.isSaving { snapshotBeforeRemoveAll() }
-        let oldKeys = KeyTable<StoredValue>()
-        let oldExpires = KeyTable<Int64>()
+        let oldKeys = ValueTable()
+        let oldExpires = ExpiresTable()
         oldKeys.swapContents(with: keys)
         oldExpires.swapContents(with: expires)
         averageTTL = 0
@@ -291,7 +287,7 @@ public final class Database {
         let key = keys.entry(index).pointee.key
         expires.remove(at: expireIndex)
         // `expires.remove` does not move main-table entries, so `index` is still valid.
-        let removed = keys.remove(at: index).value.value
+        let removed = keys.remove(at: index).consume().value
         keyspace.stats.expiredKeys += 1
         keyspace.dirty &+= 1
         key.withUnsafeBytes { keyspace.onKeyExpired?(self, $0) }

@@ -9,23 +9,57 @@
 //    eviction sampling).
 // Invariant while rehashing: an entry whose old-table bucket is below `rehashIndex` is chained in the new table,
 // every other entry in the old one, so a lookup walks exactly one chain.
+// The entry type is a parameter: the main table's entries are KeyCell (a 16-byte slot pointing at one allocation
+// holding the key and its value, KeyCell.swift); the expires table's are KeyTableEntry (the key as Bytes and a
+// deadline).
 // SPDX-License-Identifier: BSD-3-Clause
 
-/// One slot: the key, its value, the key's 32-bit hash, and the next entry of the same chain (-1 ends it).
-public struct KeyTableEntry<V> {
-    public var key: Bytes
-    public var value: V
-    @usableFromInline var hash: UInt32
-    @usableFromInline var next: Int32
+/// What KeyTable needs of an entry: its chain link, its key's hash and comparison, and how to end its life.
+public protocol KeyTableSlot {
+    /// The next entry of the same chain (-1 ends it); only the table writes it.
+    var next: Int32 { get set }
+    /// The low 32 bits of the key's `keyHash`.
+    var hash: UInt32 { get }
+    /// Whether this entry's key is `key`, whose hash is `hash`.
+    func matches(_ key: UnsafeRawBufferPointer, hash: UInt32) -> Bool
+    /// Ends the life of an entry still in the table (removeAll, deinit).
+    static func destroy(_ entry: UnsafeMutablePointer<Self>)
 }
 
-/// A hash table from byte-string keys to `V`. Not thread-safe: one event loop owns it.
-public final class KeyTable<V> {
+/// An entry holding the key as `Bytes`, a value, the key's 32-bit hash and the chain link.
+public struct KeyTableEntry<V>: KeyTableSlot {
+    public var key: Bytes
+    public var value: V
+    public var hash: UInt32
+    public var next: Int32
+
+    @inlinable
+    public init(key: Bytes, value: V, hash: UInt32) {
+        self.key = key
+        self.value = value
+        self.hash = hash
+        next = -1
+    }
+
+    @inlinable
+    public func matches(_ key: UnsafeRawBufferPointer, hash: UInt32) -> Bool {
+        self.hash == hash && self.key.equals(key)
+    }
+
+    @inlinable
+    public static func destroy(_ entry: UnsafeMutablePointer<Self>) { entry.deinitialize(count: 1) }
+}
+
+/// The expires table: key to deadline in Unix milliseconds.
+public typealias ExpiresTable = KeyTable<KeyTableEntry<Int64>>
+
+/// A hash table of byte-string keys; `Entry` holds each key and its value. Not thread-safe: one event loop owns it.
+public final class KeyTable<Entry: KeyTableSlot> {
     @usableFromInline static var chunkShift: Int { 10 }
     @usableFromInline static var chunkSize: Int { 1 << chunkShift }
     @usableFromInline static var minimumBuckets: Int { 4 }
 
-    @usableFromInline var chunks: [UnsafeMutablePointer<KeyTableEntry<V>>] = []
+    @usableFromInline var chunks: [UnsafeMutablePointer<Entry>] = []
     public private(set) var count = 0
 
     @usableFromInline var table0: UnsafeMutablePointer<Int32>
@@ -57,7 +91,7 @@ public final class KeyTable<V> {
     // MARK: - Entry access
 
     @inlinable @inline(__always)
-    public func entry(_ index: Int) -> UnsafeMutablePointer<KeyTableEntry<V>> {
+    public func entry(_ index: Int) -> UnsafeMutablePointer<Entry> {
         chunks[index &>> KeyTable.chunkShift] + (index & (KeyTable.chunkSize - 1))
     }
 
@@ -68,7 +102,7 @@ public final class KeyTable<V> {
 
     /// Bytes used by the table's own structures (not the keys' and values' heap blocks).
     public var overheadBytes: Int {
-        bucketCount * 4 + chunks.count * KeyTable.chunkSize * MemoryLayout<KeyTableEntry<V>>.stride
+        bucketCount * 4 + chunks.count * KeyTable.chunkSize * MemoryLayout<Entry>.stride
     }
 
     /// The chain head slot for a hash, honouring the rehash invariant.
@@ -88,7 +122,7 @@ public final class KeyTable<V> {
         var i = Int(headSlot(h).pointee)
         while i >= 0 {
             let e = entry(i)
-            if e.pointee.hash == h && e.pointee.key.equals(key) { return i }
+            if e.pointee.matches(key, hash: h) { return i }
             i = Int(e.pointee.next)
         }
         return nil
@@ -96,21 +130,14 @@ public final class KeyTable<V> {
 
     @inlinable
     public func find(_ key: Bytes) -> Int? {
-        let h = UInt32(truncatingIfNeeded: key.keyHash)
-        var i = Int(headSlot(h).pointee)
-        while i >= 0 {
-            let e = entry(i)
-            if e.pointee.hash == h && e.pointee.key == key { return i }
-            i = Int(e.pointee.next)
-        }
-        return nil
+        key.withUnsafeBytes { find($0, hash: key.keyHash) }
     }
 
     // MARK: - Insert and remove
 
     /// Adds an entry for a key that is not present and returns its index.
     @discardableResult
-    public func insert(_ key: Bytes, hash: UInt64, value: V) -> Int {
+    public func insert(_ newEntry: consuming Entry, hash: UInt64) -> Int {
         if rehashIndex >= 0 {
             rehashStep(1)
         } else if count >= mask0 + 1 {
@@ -119,21 +146,22 @@ public final class KeyTable<V> {
         }
         let index = count
         if index & (KeyTable.chunkSize - 1) == 0 && index >> KeyTable.chunkShift == chunks.count {
-            chunks.append(UnsafeMutablePointer<KeyTableEntry<V>>.allocate(capacity: KeyTable.chunkSize))
+            chunks.append(UnsafeMutablePointer<Entry>.allocate(capacity: KeyTable.chunkSize))
         }
-        let h = UInt32(truncatingIfNeeded: hash)
-        let head = headSlot(h)
-        entry(index).initialize(to: KeyTableEntry(key: key, value: value, hash: h, next: head.pointee))
+        let head = headSlot(UInt32(truncatingIfNeeded: hash))
+        newEntry.next = head.pointee
+        entry(index).initialize(to: newEntry)
         head.pointee = Int32(index)
         count += 1
         return index
     }
 
-    /// Removes the entry at `index` and returns it. The last entry moves into its place.
+    /// Removes the entry at `index` and returns it (the caller owns it now). The last entry moves into its place.
+    /// `hash` is the removed key's, when the caller has it.
     @discardableResult
-    public func remove(at index: Int) -> (key: Bytes, value: V) {
+    public func remove(at index: Int, hash: UInt32? = nil) -> Entry {
         let e = entry(index)
-        unlink(index, hash: e.pointee.hash)
+        unlink(index, hash: hash ?? e.pointee.hash)
         let removed = e.move()
         let last = count - 1
         if index != last {
@@ -152,11 +180,11 @@ public final class KeyTable<V> {
         } else if resizeAllowed && mask0 + 1 > KeyTable.minimumBuckets && count * 10 < mask0 + 1 {
             startResize(to: max(KeyTable.minimumBuckets, (count * 2).nextPowerOfTwo))
         }
-        return (removed.key, removed.value)
+        return removed
     }
 
     /// Exchanges the contents of two tables (SWAPDB), leaving both objects in place.
-    public func swapContents(with other: KeyTable<V>) {
+    public func swapContents(with other: KeyTable<Entry>) {
         swap(&chunks, &other.chunks)
         swap(&count, &other.count)
         swap(&table0, &other.table0)
@@ -168,7 +196,7 @@ public final class KeyTable<V> {
 
     /// Removes every entry.
     public func removeAll() {
-        for i in 0..<count { _ = entry(i).move() }
+        for i in 0..<count { Entry.destroy(entry(i)) }
         for c in chunks { c.deallocate() }
         chunks.removeAll()
         count = 0
@@ -180,28 +208,31 @@ public final class KeyTable<V> {
         table0 = KeyTable.allocateBuckets(KeyTable.minimumBuckets)
     }
 
-    /// The address of an entry's `next` field, to rewrite a chain link in place.
-    @usableFromInline func nextSlot(_ index: Int) -> UnsafeMutablePointer<Int32> {
-        (UnsafeMutableRawPointer(entry(index)) + MemoryLayout<KeyTableEntry<V>>.offset(of: \KeyTableEntry<V>.next)!)
-            .assumingMemoryBound(to: Int32.self)
+    /// Makes the link that points at entry `old` point at `new` (-1 or the following entry when unlinking).
+    @usableFromInline func replaceLink(to old: Int, with new: Int32, hash: UInt32) {
+        let head = headSlot(hash)
+        if Int(head.pointee) == old {
+            head.pointee = new
+            return
+        }
+        var i = Int(head.pointee)
+        while true {
+            precondition(i >= 0, "KeyTable chain corrupted")
+            let e = entry(i)
+            if Int(e.pointee.next) == old {
+                e.pointee.next = new
+                return
+            }
+            i = Int(e.pointee.next)
+        }
     }
 
     @usableFromInline func unlink(_ index: Int, hash: UInt32) {
-        var slot = headSlot(hash)
-        while Int(slot.pointee) != index {
-            precondition(slot.pointee >= 0, "KeyTable chain corrupted")
-            slot = nextSlot(Int(slot.pointee))
-        }
-        slot.pointee = entry(index).pointee.next
+        replaceLink(to: index, with: entry(index).pointee.next, hash: hash)
     }
 
     @usableFromInline func relink(from old: Int, to new: Int, hash: UInt32) {
-        var slot = headSlot(hash)
-        while Int(slot.pointee) != old {
-            precondition(slot.pointee >= 0, "KeyTable chain corrupted")
-            slot = nextSlot(Int(slot.pointee))
-        }
-        slot.pointee = Int32(new)
+        replaceLink(to: old, with: Int32(new), hash: hash)
     }
 
     // MARK: - Incremental rehashing
@@ -328,5 +359,13 @@ extension Int {
     @usableFromInline var nextPowerOfTwo: Int {
         if self <= 1 { return 1 }
         return 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount)
+    }
+}
+
+extension KeyTable {
+    /// Adds a `KeyTableEntry` for a key that is not present and returns its index.
+    @discardableResult
+    public func insert<V>(_ key: Bytes, hash: UInt64, value: V) -> Int where Entry == KeyTableEntry<V> {
+        insert(KeyTableEntry(key: key, value: value, hash: UInt32(truncatingIfNeeded: hash)), hash: hash)
     }
 }

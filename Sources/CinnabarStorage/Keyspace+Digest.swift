@@ -69,7 +69,7 @@ extension Keyspace {
                 var digest = [UInt8](repeating: 0, count: 20)
                 entry.key.withUnsafeBytes { key in
                     Digest.mix(&digest, key)
-                    db.mixValueDigest(&digest, key, entry.value.value)
+                    db.mixValueDigest(&digest, key, entry.value)
                 }
                 // xorDigest: SHA1 of the key/value digest is folded into the dataset digest.
                 digest.withUnsafeBytes { Digest.xor(&final, $0) }

@@ -55,7 +55,7 @@ extension Database {
     /// The hash at `key` if it is one with field deadlines (no lookup statistics, no access stamp).
     private func volatileHash(_ key: UnsafeRawBufferPointer) -> HashValue? {
         guard let i = keys.find(key, hash: keyHash(key)) else { return nil }
-        let v = keys.entry(i).pointee.value.value
+        let v = keys.entry(i).pointee.value
         guard v.type == .hash else { return nil }
         if keyspace.isSaving { snapshotBeforeWrite(i) }
         let hash = unsafeDowncast(v.collection, to: HashValue.self)

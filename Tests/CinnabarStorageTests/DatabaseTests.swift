@@ -80,7 +80,7 @@ struct DatabaseTests {
         #expect(f.keyspace.databases[1].count == 0)
         let index = find(f.db, "a")!
         #expect(f.db.key(at: index) == Bytes("a"))
-        #expect(f.db.keys.entry(index).pointee.value.value.integer == 2)
+        #expect(f.db.keys.entry(index).pointee.value.integer == 2)
     }
 
     @Test("add inserts a key reported missing and returns its index")
@@ -88,7 +88,7 @@ struct DatabaseTests {
         let f = Fixture()
         let index = k("n").withUnsafeBytes { f.db.add($0, Value(integer: 41)) }
         #expect(f.db.key(at: index) == Bytes("n"))
-        f.db.valuePointer(index).pointee = Value(integer: 42)
+        f.db.setValue(at: index, Value(integer: 42))
         #expect(get(f.db, "n") == "42")
         #expect(f.modified.map(\.key) == ["n"])
     }
@@ -221,13 +221,13 @@ struct DatabaseTests {
         let f = Fixture(now: 1_000_000)
         _ = set(f.db, "a", "1")
         let index = find(f.db, "a")!
-        #expect(f.db.keys.entry(index).pointee.value.lru == 1000)
+        #expect(f.db.keys.entry(index).pointee.lru == 1000)
         f.advance(4_000_000)
         _ = find(f.db, "a", options: .noTouch)
-        #expect(f.db.keys.entry(find(f.db, "a", options: [.noTouch, .noStats])!).pointee.value.lru == 1000)
+        #expect(f.db.keys.entry(find(f.db, "a", options: [.noTouch, .noStats])!).pointee.lru == 1000)
         #expect(f.keyspace.idleMilliseconds(lru: 1000) == 4_000_000)
         _ = find(f.db, "a")
-        #expect(f.db.keys.entry(find(f.db, "a", options: .noTouch)!).pointee.value.lru == 5000)
+        #expect(f.db.keys.entry(find(f.db, "a", options: .noTouch)!).pointee.lru == 5000)
     }
 
     @Test("take removes a key with its deadline and returns both, without a modification signal")

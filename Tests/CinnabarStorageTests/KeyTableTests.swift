@@ -7,17 +7,17 @@ private func makeKey(_ i: Int) -> [UInt8] {
     i % 3 == 0 ? Array("a-much-longer-key-that-lives-on-the-heap:\(i)".utf8) : Array("key:\(i)".utf8)
 }
 
-private func insert(_ t: KeyTable<Int>, _ i: Int) {
+private func insert(_ t: KeyTable<KeyTableEntry<Int>>, _ i: Int) {
     let k = makeKey(i)
     k.withUnsafeBytes { _ = t.insert(Bytes($0), hash: keyHash($0), value: i) }
 }
 
-private func find(_ t: KeyTable<Int>, _ i: Int) -> Int? {
+private func find(_ t: KeyTable<KeyTableEntry<Int>>, _ i: Int) -> Int? {
     makeKey(i).withUnsafeBytes { t.find($0, hash: keyHash($0)) }
 }
 
 /// The value stored under key `i`, or nil; also checks that both lookup paths agree.
-private func lookup(_ t: KeyTable<Int>, _ i: Int) -> Int? {
+private func lookup(_ t: KeyTable<KeyTableEntry<Int>>, _ i: Int) -> Int? {
     let byRaw = find(t, i)
     let byBytes = t.find(Bytes(makeKey(i)))
     if byRaw != byBytes { Issue.record("raw and Bytes lookups disagree for key \(i): \(String(describing: byRaw)) vs \(String(describing: byBytes))") }
@@ -25,7 +25,7 @@ private func lookup(_ t: KeyTable<Int>, _ i: Int) -> Int? {
 }
 
 @discardableResult
-private func remove(_ t: KeyTable<Int>, _ i: Int) -> Bool {
+private func remove(_ t: KeyTable<KeyTableEntry<Int>>, _ i: Int) -> Bool {
     guard let index = find(t, i) else { return false }
     let removed = t.remove(at: index)
     #expect(removed.key == Bytes(makeKey(i)))
@@ -34,7 +34,7 @@ private func remove(_ t: KeyTable<Int>, _ i: Int) -> Bool {
 }
 
 /// Checks that exactly the keys in `present` are found, with their values; samples `absent`.
-private func verify(_ t: KeyTable<Int>, present: some Collection<Int>, absent: some Sequence<Int>) -> Bool {
+private func verify(_ t: KeyTable<KeyTableEntry<Int>>, present: some Collection<Int>, absent: some Sequence<Int>) -> Bool {
     var ok = t.count == present.count
     if !ok { Issue.record("count \(t.count), expected \(present.count)") }
     for i in present where lookup(t, i) != i {
@@ -51,7 +51,7 @@ private func verify(_ t: KeyTable<Int>, present: some Collection<Int>, absent: s
 }
 
 /// Runs a full SCAN, calling `between(step)` after each call; returns every key value seen.
-private func fullScan(_ t: KeyTable<Int>, between: (Int) -> Void = { _ in }) -> [Int] {
+private func fullScan(_ t: KeyTable<KeyTableEntry<Int>>, between: (Int) -> Void = { _ in }) -> [Int] {
     var seen: [Int] = []
     var cursor: UInt64 = 0
     var step = 0
@@ -65,7 +65,7 @@ private func fullScan(_ t: KeyTable<Int>, between: (Int) -> Void = { _ in }) -> 
 }
 
 /// Inserts keys `next...` until the table has started growing from 4096 to 8192 buckets.
-private func insertUntilGrowingTo8192(_ t: KeyTable<Int>, next: inout Int) {
+private func insertUntilGrowingTo8192(_ t: KeyTable<KeyTableEntry<Int>>, next: inout Int) {
     while !(t.isRehashing && t.bucketCount == 4096 + 8192) {
         insert(t, next)
         next += 1
@@ -83,7 +83,7 @@ private func shuffled(_ n: Int, seed: UInt64) -> [Int] {
 struct KeyTableTests {
     @Test("200,000 keys are all findable after inserting, and unknown keys are not")
     func manyKeys() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         let n = 200_000
         for i in 0..<n { insert(t, i) }
         #expect(t.count == n)
@@ -93,7 +93,7 @@ struct KeyTableTests {
 
     @Test("Removing every key in random order keeps the rest findable and ends empty")
     func removeRandomOrder() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         let n = 40_000
         for i in 0..<n { insert(t, i) }
         var present = Set(0..<n)
@@ -123,7 +123,7 @@ struct KeyTableTests {
 
     @Test("Inserts, removes and finds stay correct while a growing rehash is in progress")
     func rehashWhileGrowing() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         var next = 0
         insertUntilGrowingTo8192(t, next: &next)
         #expect(next == 4097)  // 4096 keys fill 4096 buckets; the next insert starts the move to 8192
@@ -152,7 +152,7 @@ struct KeyTableTests {
 
     @Test("Inserts, removes and finds stay correct while a shrinking rehash is in progress")
     func rehashWhileShrinking() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         let n = 20_000
         for i in 0..<n { insert(t, i) }
         while t.rehashStep(100) {}
@@ -196,7 +196,7 @@ struct KeyTableTests {
 
     @Test("With resizeAllowed off, removals never start a shrink")
     func resizeNotAllowed() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         for i in 0..<5000 { insert(t, i) }
         while t.rehashStep(100) {}
         let buckets = t.bucketCount
@@ -212,7 +212,7 @@ struct KeyTableTests {
 
     @Test("rehashFor stops when its time budget is spent and finishes the rehash when given time")
     func rehashForBudget() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         var next = 0
         insertUntilGrowingTo8192(t, next: &next)
         var clock: Int64 = 0
@@ -232,7 +232,7 @@ struct KeyTableTests {
     @Test("A SCAN of an unchanged table returns every key exactly once, also mid-rehash")
     func scanExactlyOnce() {
         // Stable table.
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         for i in 0..<3000 { insert(t, i) }
         while t.rehashStep(100) {}
         #expect(fullScan(t).sorted() == Array(0..<3000))
@@ -258,7 +258,7 @@ struct KeyTableTests {
         #expect(t.isRehashing)
         #expect(fullScan(t).sorted() == Array(i..<next))
         // Empty table: one call, cursor back to 0 (Redis's dictScan returns 0 for an empty dict).
-        let empty = KeyTable<Int>()
+        let empty = KeyTable<KeyTableEntry<Int>>()
         var calls = 0
         #expect(empty.scan(cursor: 0) { _ in calls += 1 } == 0)
         #expect(calls == 0)
@@ -266,7 +266,7 @@ struct KeyTableTests {
 
     @Test("SCAN returns every key present throughout even when the table grows mid-scan")
     func scanWhileGrowing() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         let initial = 1000
         for i in 0..<initial { insert(t, i) }
         while t.rehashStep(100) {}
@@ -289,7 +289,7 @@ struct KeyTableTests {
 
     @Test("SCAN returns every key present throughout even when the table shrinks mid-scan")
     func scanWhileShrinking() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         let n = 20_000
         for i in 0..<n { insert(t, i) }
         while t.rehashStep(100) {}
@@ -318,7 +318,7 @@ struct KeyTableTests {
         var grows = 0
         var shrinks = 0
         for round in 0..<4 {
-            let t = KeyTable<Int>()
+            let t = KeyTable<KeyTableEntry<Int>>()
             let stable = 150
             for i in 0..<stable { insert(t, i) }
             var volatile: [Int] = []
@@ -371,7 +371,7 @@ struct KeyTableTests {
 
     @Test("randomIndex is nil when empty and roughly uniform otherwise")
     func randomIndexUniform() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         var rng = FastRandom(seed: 1234)
         #expect(t.randomIndex(&rng) == nil)
         let n = 100
@@ -397,7 +397,7 @@ struct KeyTableTests {
 
     @Test("removeAll empties the table, resets it to its minimum size, and it can be refilled")
     func removeAllResets() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         for i in 0..<5000 { insert(t, i) }
         #expect(t.isRehashing || t.bucketCount >= 4096)
         t.removeAll()
@@ -412,7 +412,7 @@ struct KeyTableTests {
 
     @Test("Entry chunks are added at 1024-entry boundaries and freed with one spare kept")
     func chunkBookkeeping() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         #expect(t.chunks.count == 0)
         insert(t, 0)
         #expect(t.chunks.count == 1)
@@ -441,7 +441,7 @@ struct KeyTableTests {
 
     @Test("Removing entries moves the last entry into the hole and keeps its chain intact")
     func holeFilling() {
-        let t = KeyTable<Int>()
+        let t = KeyTable<KeyTableEntry<Int>>()
         for i in 0..<10 { insert(t, i) }
         let idx = find(t, 3)!
         let lastKey = t.entry(t.count - 1).pointee.value

@@ -136,7 +136,7 @@ struct RDBFileTests {
         for db in k.databases {
             for i in 0..<db.keys.count {
                 let e = db.keys.entry(i).pointee
-                out["\(db.id):" + String(decoding: e.key.withUnsafeBytes { Array($0) }, as: UTF8.self)] = e.value.value.encodingName
+                out["\(db.id):" + String(decoding: e.key.withUnsafeBytes { Array($0) }, as: UTF8.self)] = e.value.encodingName
             }
         }
         return out
@@ -264,7 +264,7 @@ struct RDBFileTests {
                 case 2:
                     key = "list-big"
                     if let index = key.withUTF8({ db0.find(UnsafeRawBufferPointer($0)) }) {
-                        let v = db0.keys.entry(index).pointee.value.value
+                        let v = db0.keys.entry(index).pointee.value
                         if v.type == .list {
                             "new".utf8CString.withUnsafeBytes {
                                 unsafeDowncast(v.collection, to: ListValue.self).push(UnsafeRawBufferPointer(rebasing: $0.dropLast()), at: .head, limits: ListLimits())
@@ -294,7 +294,7 @@ struct RDBFileTests {
     @Test("FLUSHDB ASYNC during a save: the save still writes the flushed keys, and the tables freed on another thread hold nothing it needs")
     func detachDuringSave() throws {
         final class Parcel: @unchecked Sendable {
-            var tables: [(KeyTable<StoredValue>, KeyTable<Int64>)] = []
+            var tables: [(ValueTable, ExpiresTable)] = []
         }
         let dir = RDBFileTests.temporaryDirectory()
         defer { RDBFileTests.removeDirectory(dir) }

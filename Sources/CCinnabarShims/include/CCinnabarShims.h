@@ -1,6 +1,6 @@
 // Thin C shims for glibc facilities Swift's Glibc module does not export: malloc statistics (INFO memory,
-// MEMORY STATS) and malloc_trim (MEMORY PURGE), per-thread CPU usage (INFO cpu), and the epoll/eventfd API the
-// epoll transport uses.
+// MEMORY STATS), malloc_usable_size (the keyspace's cells) and malloc_trim (MEMORY PURGE), per-thread CPU usage
+// (INFO cpu), and the epoll/eventfd API the epoll transport uses.
 #ifndef CCINNABAR_SHIMS_H
 #define CCINNABAR_SHIMS_H
 #include <stddef.h>
@@ -28,6 +28,8 @@ static inline uint64_t cinnabar_cycles(void) {
 size_t cinnabar_malloc_used(void);
 /// Bytes the arenas obtained from the system (allocated plus free chunks) plus mmapped blocks.
 size_t cinnabar_malloc_active(void);
+/// The bytes usable in the block `p` (malloc_usable_size): a key's cell grows in place while its chunk has room.
+size_t cinnabar_malloc_usable_size(void *p);
 /// Returns free memory at the top of the heap and in arenas to the system; 1 if any was released.
 int cinnabar_malloc_trim(void);
 struct sockaddr;

@@ -80,52 +80,53 @@ extension BitmapCommands {
         let index: Int
         var created = false
         if let i = db.find(key, options: [.noStats]) {
-            guard db.valuePointer(i).pointee.isString else { throw .wrongType }
+            guard db.keys.entry(i).pointee.holdsString else { throw .wrongType }
             index = i
         } else {
             index = db.add(key, Value(rawString: UnsafeRawBufferPointer(start: nil, count: 0), markRaw: true))
             created = true
         }
         let needed = highestWrite / 8 + 1
-        let vp = db.valuePointer(index)
-        let grew = vp.pointee.stringLength < needed
         var changes = 0
         c.array(ops.count)
-        vp.pointee.mutateString(minimumCount: needed) { view in
-            view.withUnsafeMutableBytes { p in
-                for op in ops {
-                    let old = readBits(UnsafeRawBufferPointer(p), op.offset, op.bits)
-                    if op.kind == .get {
-                        c.integer(Int(op.signed ? signExtend(old, op.bits) : Int64(bitPattern: old)))
-                        continue
+        db.withValue(at: index) { value in
+            let grew = value.stringLength < needed
+            value.mutateString(minimumCount: needed) { view in
+                view.withUnsafeMutableBytes { p in
+                    for op in ops {
+                        let old = readBits(UnsafeRawBufferPointer(p), op.offset, op.bits)
+                        if op.kind == .get {
+                            c.integer(Int(op.signed ? signExtend(old, op.bits) : Int64(bitPattern: old)))
+                            continue
+                        }
+                        var newBits: UInt64
+                        var reply: Int64
+                        var failed = false
+                        if op.signed {
+                            let oldValue = signExtend(old, op.bits)
+                            let (base, incr) = op.kind == .incrby ? (oldValue, op.value) : (op.value, Int64(0))
+                            let (overflowed, limited) = signedOverflow(base, incr, op.bits, op.overflow)
+                            let newValue = overflowed ? limited : base &+ incr
+                            failed = overflowed && op.overflow == .fail
+                            reply = op.kind == .incrby ? newValue : oldValue
+                            newBits = UInt64(bitPattern: newValue)
+                        } else {
+                            let (base, incr) = op.kind == .incrby ? (old, op.value) : (UInt64(bitPattern: op.value), Int64(0))
+                            let (overflowed, limited) = unsignedOverflow(base, incr, op.bits, op.overflow)
+                            let newValue = overflowed ? limited : base &+ UInt64(bitPattern: incr)
+                            failed = overflowed && op.overflow == .fail
+                            reply = op.kind == .incrby ? Int64(bitPattern: newValue) : Int64(bitPattern: old)
+                            newBits = newValue
+                        }
+                        if failed {
+                            c.null()
+                            continue
+                        }
+                        c.integer(Int(reply))
+                        if op.bits < 64 { newBits &= (UInt64(1) << UInt64(op.bits)) - 1 }
+                        writeBits(p, op.offset, op.bits, newBits)
+                        if grew || created || newBits != old { changes += 1 }
                     }
-                    var newBits: UInt64
-                    var reply: Int64
-                    var failed = false
-                    if op.signed {
-                        let oldValue = signExtend(old, op.bits)
-                        let (base, incr) = op.kind == .incrby ? (oldValue, op.value) : (op.value, Int64(0))
-                        let (overflowed, limited) = signedOverflow(base, incr, op.bits, op.overflow)
-                        let newValue = overflowed ? limited : base &+ incr
-                        failed = overflowed && op.overflow == .fail
-                        reply = op.kind == .incrby ? newValue : oldValue
-                        newBits = UInt64(bitPattern: newValue)
-                    } else {
-                        let (base, incr) = op.kind == .incrby ? (old, op.value) : (UInt64(bitPattern: op.value), Int64(0))
-                        let (overflowed, limited) = unsignedOverflow(base, incr, op.bits, op.overflow)
-                        let newValue = overflowed ? limited : base &+ UInt64(bitPattern: incr)
-                        failed = overflowed && op.overflow == .fail
-                        reply = op.kind == .incrby ? Int64(bitPattern: newValue) : Int64(bitPattern: old)
-                        newBits = newValue
-                    }
-                    if failed {
-                        c.null()
-                        continue
-                    }
-                    c.integer(Int(reply))
-                    if op.bits < 64 { newBits &= (UInt64(1) << UInt64(op.bits)) - 1 }
-                    writeBits(p, op.offset, op.bits, newBits)
-                    if grew || created || newBits != old { changes += 1 }
                 }
             }
         }

@@ -59,20 +59,23 @@ enum BitmapCommands {
         let index: Int
         var created = false
         if let i = db.find(key, options: [.noStats]) {
-            guard db.valuePointer(i).pointee.isString else { throw .wrongType }
+            guard db.keys.entry(i).pointee.holdsString else { throw .wrongType }
             index = i
         } else {
             index = db.add(key, Value(rawString: UnsafeRawBufferPointer(start: nil, count: 0), markRaw: true))
             created = true
         }
-        let grew = db.valuePointer(index).pointee.stringLength <= byte
-        let old = db.valuePointer(index).pointee.mutateString(minimumCount: byte + 1) { view in
-            view.withUnsafeMutableBytes { p -> Int in
-                let mask = UInt8(0x80) >> UInt8(offset & 7)
-                let was = p[byte] & mask != 0
-                if on { p[byte] |= mask } else { p[byte] &= ~mask }
-                return was ? 1 : 0
+        let (grew, old) = db.withValue(at: index) { value in
+            let grew = value.stringLength <= byte
+            let old = value.mutateString(minimumCount: byte + 1) { view in
+                view.withUnsafeMutableBytes { p -> Int in
+                    let mask = UInt8(0x80) >> UInt8(offset & 7)
+                    let was = p[byte] & mask != 0
+                    if on { p[byte] |= mask } else { p[byte] &= ~mask }
+                    return was ? 1 : 0
+                }
             }
+            return (grew, old)
         }
         // Only a change counts (Redis 7.2): a new key (`add` signalled it), a longer string, or a flipped bit.
         if created || grew || (old == 1) != on {

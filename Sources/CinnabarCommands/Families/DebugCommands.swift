@@ -40,10 +40,10 @@ enum DebugCommands {
             // The raw table, as Redis's dictFind: a logically expired key is still there until something expires it.
             guard let index = c.db.keys.find(c.args[2], hash: keyHash(c.args[2])) else { throw .noSuchKey }
             let e = c.db.keys.entry(index).pointee
-            let v = e.value.value
+            let v = e.value
             let serialized = serializedLength(v)
-            let lru = c.keyspace.idleMilliseconds(lru: e.value.lru) / 1000
-            c.status("Value at:0x0 refcount:1 encoding:\(v.encodingName) serializedlength:\(serialized) lru:\(e.value.lru) lru_seconds_idle:\(lru)")
+            let lru = c.keyspace.idleMilliseconds(lru: e.lru) / 1000
+            c.status("Value at:0x0 refcount:1 encoding:\(v.encodingName) serializedlength:\(serialized) lru:\(e.lru) lru_seconds_idle:\(lru)")
         case "populate" where n >= 3 && n <= 5:
             try populate(c)
         case "digest" where n == 2:
@@ -54,7 +54,7 @@ enum DebugCommands {
                 var d = [UInt8](repeating: 0, count: 20)
                 // Like Redis, logically expired keys still have a digest here.
                 if let index = c.db.keys.find(c.args[i], hash: keyHash(c.args[i])) {
-                    d = c.db.valueDigest(c.args[i], c.db.keys.entry(index).pointee.value.value)
+                    d = c.db.valueDigest(c.args[i], c.db.keys.entry(index).pointee.value)
                 }
                 c.status(SHA1.hex(d))
             }

@@ -71,7 +71,7 @@ enum HashCommands {
     /// The hash at `key` for a write (no hit/miss statistics): nil when missing, WRONGTYPE for another type.
     static func writeHash(_ c: CommandContext, _ key: UnsafeRawBufferPointer) throws(CommandError) -> HashValue? {
         guard let i = c.db.find(key, options: [.noStats]) else { return nil }
-        let v = c.db.keys.entry(i).pointee.value.value
+        let v = c.db.keys.entry(i).pointee.value
         guard v.type == .hash else { throw .wrongType }
         let hash = unsafeDowncast(v.collection, to: HashValue.self)
         if hash.hasFieldDeadlines && !expireDueFields(c, key, hash) { return nil }

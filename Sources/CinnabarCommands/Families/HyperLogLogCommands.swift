@@ -45,22 +45,23 @@ enum HyperLogLogCommands {
         var updated = 0
         let index: Int
         if let i = db.find(key, options: [.noStats]) {
-            try check(db.valuePointer(i).pointee)
+            try check(db.value(at: i))
             index = i
         } else {
             index = db.add(key, HyperLogLog.makeEmpty())
             updated += 1
         }
-        let value = db.valuePointer(index)
-        for j in 2..<c.args.count {
-            switch HyperLogLog.add(&value.pointee, c.args[j], sparseMaxBytes: maxBytes) {
-            case 1: updated += 1
-            case -1: throw corruptedHLL
-            default: break
+        try db.withValue(at: index) { (value: inout Value) throws(CommandError) in
+            for j in 2..<c.args.count {
+                switch HyperLogLog.add(&value, c.args[j], sparseMaxBytes: maxBytes) {
+                case 1: updated += 1
+                case -1: throw corruptedHLL
+                default: break
+                }
             }
+            if updated > 0 { HyperLogLog.invalidateCache(&value) }
         }
         if updated > 0 {
-            HyperLogLog.invalidateCache(&value.pointee)
             db.modified(key)
             c.keyspace.dirty += updated - 1
             c.notify(.string, "pfadd", key)
@@ -88,9 +89,11 @@ enum HyperLogLogCommands {
         }
         let key = c.args[1]
         guard let i = db.find(key, options: c.readOptions) else { return c.integer(0) }
-        let value = db.valuePointer(i)
-        try check(value.pointee)
-        guard let (card, recomputed) = HyperLogLog.cachedCount(&value.pointee) else { throw corruptedHLL }
+        let (card, recomputed) = try db.withValue(at: i) { (value: inout Value) throws(CommandError) in
+            try check(value)
+            guard let result = HyperLogLog.cachedCount(&value) else { throw corruptedHLL }
+            return result
+        }
         // The cache lives in the string: a refresh is a change (propagated, seen by WATCH), as in Redis.
         if recomputed { db.modified(key) }
         c.integer(Int(card))
@@ -113,10 +116,11 @@ enum HyperLogLogCommands {
             }
             let key = c.args[1]
             let index = db.find(key, options: [.noStats]) ?? db.add(key, HyperLogLog.makeEmpty())
-            let value = db.valuePointer(index)
-            guard HyperLogLog.store(registers, into: &value.pointee, useDense: useDense,
-                                    sparseMaxBytes: c.server.config.hllSparseMaxBytes)
-            else { throw corruptedHLL }
+            let stored = db.withValue(at: index) {
+                HyperLogLog.store(registers, into: &$0, useDense: useDense,
+                                  sparseMaxBytes: c.server.config.hllSparseMaxBytes)
+            }
+            guard stored else { throw corruptedHLL }
         }
         db.modified(c.args[1])
         c.notify(.string, "pfadd", c.args[1])
@@ -128,34 +132,35 @@ enum HyperLogLogCommands {
         let db = c.db
         let key = c.args[2]
         guard let i = db.find(key, options: [.noStats]) else { throw .err("The specified key does not exist") }
-        let value = db.valuePointer(i)
-        try check(value.pointee)
-        let sub = c.args[1]
-        if argEquals(sub, "getreg") {
-            if HyperLogLog.encoding(value.pointee) == HyperLogLog.sparse {
-                guard HyperLogLog.toDense(&value.pointee) else { throw corruptedHLL }
-                c.keyspace.dirty += 1
+        try db.withValue(at: i) { (value: inout Value) throws(CommandError) in
+            try check(value)
+            let sub = c.args[1]
+            if argEquals(sub, "getreg") {
+                if HyperLogLog.encoding(value) == HyperLogLog.sparse {
+                    guard HyperLogLog.toDense(&value) else { throw corruptedHLL }
+                    c.keyspace.dirty += 1
+                }
+                let registers = HyperLogLog.registers(value)
+                c.array(registers.count)
+                for r in registers { c.integer(Int(r)) }
+            } else if argEquals(sub, "decode") {
+                guard HyperLogLog.encoding(value) == HyperLogLog.sparse else {
+                    throw .err("HLL encoding is not sparse")
+                }
+                c.bulk(HyperLogLog.decode(value))
+            } else if argEquals(sub, "encoding") {
+                c.simple(HyperLogLog.encoding(value) == HyperLogLog.dense ? "dense" : "sparse")
+            } else if argEquals(sub, "todense") {
+                var converted = false
+                if HyperLogLog.encoding(value) == HyperLogLog.sparse {
+                    guard HyperLogLog.toDense(&value) else { throw corruptedHLL }
+                    converted = true
+                    c.keyspace.dirty += 1
+                }
+                c.integer(converted ? 1 : 0)
+            } else {
+                throw .err("Unknown PFDEBUG subcommand '\(c.args.string(1))'")
             }
-            let registers = HyperLogLog.registers(value.pointee)
-            c.array(registers.count)
-            for r in registers { c.integer(Int(r)) }
-        } else if argEquals(sub, "decode") {
-            guard HyperLogLog.encoding(value.pointee) == HyperLogLog.sparse else {
-                throw .err("HLL encoding is not sparse")
-            }
-            c.bulk(HyperLogLog.decode(value.pointee))
-        } else if argEquals(sub, "encoding") {
-            c.simple(HyperLogLog.encoding(value.pointee) == HyperLogLog.dense ? "dense" : "sparse")
-        } else if argEquals(sub, "todense") {
-            var converted = false
-            if HyperLogLog.encoding(value.pointee) == HyperLogLog.sparse {
-                guard HyperLogLog.toDense(&value.pointee) else { throw corruptedHLL }
-                converted = true
-                c.keyspace.dirty += 1
-            }
-            c.integer(converted ? 1 : 0)
-        } else {
-            throw .err("Unknown PFDEBUG subcommand '\(c.args.string(1))'")
         }
     }
 

@@ -285,9 +285,9 @@ enum IntrospectionCommands {
         }
         let db = c.db
         guard let index = db.find(c.args[2], options: [.noTouch, .noStats]) else { return c.null() }
+        // The key's slot and cell (key bytes and inline value), plus what the value holds on the heap.
         let entry = db.keys.entry(index)
-        c.integer(entry.pointee.key.heapSize + entry.pointee.value.value.heapSize
-            + MemoryLayout<KeyTableEntry<StoredValue>>.stride)
+        c.integer(MemoryLayout<KeyCell>.stride + entry.pointee.cellBytes + entry.pointee.value.heapSize)
     }
 
     static func memoryStats(_ c: CommandContext) throws(CommandError) {

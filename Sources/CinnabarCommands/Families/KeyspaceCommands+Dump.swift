@@ -84,10 +84,10 @@ extension KeyspaceCommands {
         }
         let state = c.keyspace.state
         if state.usesLFU && freq >= 0 {
-            db.keys.entry(index).pointee.value.lru = state.newStamp & ~0xFF | UInt32(freq)
+            db.keys.entry(index).pointee.lru = state.newStamp & ~0xFF | UInt32(freq)
         } else if !state.usesLFU && idle >= 0 {
             let clock = Int64(state.lruClock)
-            db.keys.entry(index).pointee.value.lru = UInt32(truncatingIfNeeded: (clock - idle) & 0xFF_FFFF)
+            db.keys.entry(index).pointee.lru = UInt32(truncatingIfNeeded: (clock - idle) & 0xFF_FFFF)
         }
         c.notify(.generic, "restore", key)
         c.ok()

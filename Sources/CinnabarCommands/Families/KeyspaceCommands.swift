@@ -370,7 +370,7 @@ enum KeyspaceCommands {
         guard c.keyspace.usesLFU else {
             throw .err("An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
         }
-        c.integer(Int(c.keyspace.lfuDecayedCounter(c.db.keys.entry(i).pointee.value.lru)))
+        c.integer(Int(c.keyspace.lfuDecayedCounter(c.db.keys.entry(i).pointee.lru)))
     }
 
     static func objectIdletime(_ c: CommandContext) throws(CommandError) {
@@ -378,7 +378,7 @@ enum KeyspaceCommands {
         if c.keyspace.usesLFU {
             throw .err("An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
         }
-        let lru = c.db.keys.entry(i).pointee.value.lru
+        let lru = c.db.keys.entry(i).pointee.lru
         c.integer(Int(c.keyspace.idleMilliseconds(lru: lru) / 1000))
     }
 

@@ -95,7 +95,7 @@ enum ListCommands {
     /// The list at `key` for a write (no hit/miss statistics): nil when missing, WRONGTYPE for another type.
     static func writeList(_ c: CommandContext, _ key: UnsafeRawBufferPointer) throws(CommandError) -> ListValue? {
         guard let i = c.db.find(key, options: [.noStats]) else { return nil }
-        let v = c.db.keys.entry(i).pointee.value.value
+        let v = c.db.keys.entry(i).pointee.value
         guard v.type == .list else { throw .wrongType }
         return unsafeDowncast(v.collection, to: ListValue.self)
     }

@@ -90,7 +90,7 @@ enum SetCommands {
     /// The set at `key` for a write (no hit/miss statistics): nil when missing, WRONGTYPE for another type.
     static func writeSet(_ c: CommandContext, _ key: UnsafeRawBufferPointer) throws(CommandError) -> SetValue? {
         guard let i = c.db.find(key, options: [.noStats]) else { return nil }
-        let v = c.db.keys.entry(i).pointee.value.value
+        let v = c.db.keys.entry(i).pointee.value
         guard v.type == .set else { throw .wrongType }
         return unsafeDowncast(v.collection, to: SetValue.self)
     }
@@ -164,8 +164,8 @@ enum SetCommands {
         let src = c.args[1]
         let dst = c.args[2]
         let member = c.args[3]
-        let srcValue = db.find(src, options: [.noStats]).map { db.keys.entry($0).pointee.value.value }
-        let dstValue = db.find(dst, options: [.noStats]).map { db.keys.entry($0).pointee.value.value }
+        let srcValue = db.find(src, options: [.noStats]).map { db.keys.entry($0).pointee.value }
+        let dstValue = db.find(dst, options: [.noStats]).map { db.keys.entry($0).pointee.value }
         // A missing source answers 0 before any type check, as in Redis.
         guard let srcValue else { return c.integer(0) }
         guard srcValue.type == .set else { throw .wrongType }
@@ -304,9 +304,7 @@ enum SetCommands {
             }
             if let i = c.db.find(key, options: [.noStats, .noTouch]) {
                 // dbReplaceValue: the old set is released like a server-side delete.
-                let slot = c.db.valuePointer(i)
-                let old = slot.pointee
-                slot.pointee = Value(object: kept, type: .set)
+                let old = c.db.keys.entry(i).pointee.exchangeValue(Value(object: kept, type: .set))
                 c.server.releaseTemporary(consume old)
             }
         }

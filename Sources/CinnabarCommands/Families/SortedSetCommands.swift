@@ -855,7 +855,7 @@ extension CommandContext {
     /// lookupKeyWrite + checkType: as for reading, without hit/miss statistics.
     func zsetForWriting(_ key: UnsafeRawBufferPointer) throws(CommandError) -> ZSetValue? {
         guard let i = db.find(key, options: [.noStats]) else { return nil }
-        let v = db.keys.entry(i).pointee.value.value
+        let v = db.keys.entry(i).pointee.value
         guard v.type == .zset else { throw .wrongType }
         return unsafeDowncast(v.collection, to: ZSetValue.self)
     }

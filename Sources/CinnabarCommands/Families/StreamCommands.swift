@@ -163,7 +163,7 @@ enum StreamCommands {
 
     static func writeStream(_ c: CommandContext, _ key: UnsafeRawBufferPointer) throws(CommandError) -> StreamValue? {
         guard let i = c.db.find(key, options: [.noStats]) else { return nil }
-        let v = c.db.keys.entry(i).pointee.value.value
+        let v = c.db.keys.entry(i).pointee.value
         guard v.type == .stream else { throw .wrongType }
         return unsafeDowncast(v.collection, to: StreamValue.self)
     }

@@ -182,7 +182,7 @@ enum StringCommands {
         let existing = db.find(key, options: [.noStats])
         if o.returnsOldValue {
             if let i = existing {
-                let v = db.keys.entry(i).pointee.value.value
+                let v = db.keys.entry(i).pointee.value
                 guard v.isString else { throw .wrongType }
                 c.bulk(value: v)
             } else {
@@ -333,14 +333,15 @@ enum StringCommands {
             c.notify(.string, "append", key)
             return c.integer(suffix.count)
         }
-        let vp = db.valuePointer(index)
-        guard vp.pointee.isString else { throw .wrongType }
-        let current = vp.pointee.stringLength
+        guard db.keys.entry(index).pointee.holdsString else { throw .wrongType }
+        let current = db.keys.entry(index).pointee.value.stringLength
         try checkStringLength(c, current, suffix.count)
         let newLength = current + suffix.count
-        vp.pointee.mutateString(minimumCount: newLength) { view in
-            view.withUnsafeMutableBytes { dst in
-                if let s = suffix.baseAddress { (dst.baseAddress! + current).copyMemory(from: s, byteCount: suffix.count) }
+        db.withValue(at: index) { value in
+            value.mutateString(minimumCount: newLength) { view in
+                view.withUnsafeMutableBytes { dst in
+                    if let s = suffix.baseAddress { (dst.baseAddress! + current).copyMemory(from: s, byteCount: suffix.count) }
+                }
             }
         }
         db.modified(key)
@@ -378,9 +379,9 @@ enum StringCommands {
         let db = c.db
         let index: Int
         if let i = db.find(key, options: [.noStats]) {
-            let vp = db.valuePointer(i)
-            guard vp.pointee.isString else { throw .wrongType }
-            if value.isEmpty { return c.integer(vp.pointee.stringLength) }
+            let v = db.value(at: i)
+            guard v.isString else { throw .wrongType }
+            if value.isEmpty { return c.integer(v.stringLength) }
             try checkStringLength(c, offset, value.count)
             index = i
         } else {
@@ -388,11 +389,12 @@ enum StringCommands {
             try checkStringLength(c, offset, value.count)
             index = db.add(key, Value(rawString: UnsafeRawBufferPointer(start: nil, count: 0), markRaw: true))
         }
-        let vp = db.valuePointer(index)
-        let length = vp.pointee.mutateString(minimumCount: offset + value.count) { view in
-            view.withUnsafeMutableBytes { dst in
-                (dst.baseAddress! + offset).copyMemory(from: value.baseAddress!, byteCount: value.count)
-                return dst.count
+        let length = db.withValue(at: index) { stored in
+            stored.mutateString(minimumCount: offset + value.count) { view in
+                view.withUnsafeMutableBytes { dst in
+                    (dst.baseAddress! + offset).copyMemory(from: value.baseAddress!, byteCount: value.count)
+                    return dst.count
+                }
             }
         }
         db.modified(key)
@@ -418,18 +420,19 @@ enum StringCommands {
             c.notify(.string, "incrby", key)
             return c.integer(by)
         }
-        let vp = db.valuePointer(index)
+        let e = db.keys.entry(index)
         let current: Int64
-        if let n = vp.pointee.integer {
+        let v = e.pointee.value
+        if let n = v.integer {
             current = n
         } else {
-            guard vp.pointee.isString else { throw .wrongType }
-            guard let n = vp.pointee.withStringBytes({ $0.count <= 20 ? parseInt64($0) : nil }) else { throw .notInteger }
+            guard v.isString else { throw .wrongType }
+            guard let n = v.withStringBytes({ $0.count <= 20 ? parseInt64($0) : nil }) else { throw .notInteger }
             current = n
         }
         let (result, overflow) = current.addingReportingOverflow(Int64(by))
         if overflow { throw .overflow }
-        vp.pointee = Value(integer: result)
+        e.pointee.value = Value(integer: result)
         db.modified(key)
         c.notify(.string, "incrby", key)
         c.integer(Int(result))
@@ -441,7 +444,7 @@ enum StringCommands {
         let existing = db.find(key, options: [.noStats])
         var current: Float80 = 0
         if let i = existing {
-            let v = db.keys.entry(i).pointee.value.value
+            let v = db.keys.entry(i).pointee.value
             guard v.isString else { throw .wrongType }
             guard let d = v.withStringBytes({ parseLongDouble($0) }) else { throw .notFloat }
             current = d
@@ -452,7 +455,7 @@ enum StringCommands {
         let text = formatLongDouble(result, humanFriendly: true)
         let value = text.withUnsafeBytes { Value(rawString: $0, markRaw: false) }
         if let i = existing {
-            db.valuePointer(i).pointee = value
+            db.setValue(at: i, value)
             db.modified(key)
         } else {
             _ = db.add(key, value)

@@ -254,7 +254,7 @@ extension Database {
     public func insertLoaded(_ key: UnsafeRawBufferPointer, _ value: Value, expire: Int64?) -> Bool {
         let h = keyHash(key)
         guard keys.find(key, hash: h) == nil else { return false }
-        keys.insert(Bytes(key), hash: h, value: StoredValue(value: value, lru: keyspace.newStamp, epoch: keyspace.saveEpoch))
+        keys.insert(KeyCell(key: key, value: value, lru: keyspace.newStamp, epoch: keyspace.saveEpoch), hash: h)
         if let expire { expires.insert(Bytes(key), hash: h, value: expire) }
         if value.type == .hash { noteHashStored(key, value) }
         return true

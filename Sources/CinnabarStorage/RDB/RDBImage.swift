@@ -19,7 +19,7 @@ extension Keyspace {
         var version: UInt16 = 10
         for db in databases where db.keys.count > 0 {
             for i in 0..<db.keys.count {
-                switch db.keys.entry(i).pointee.value.value.type {
+                switch db.keys.entry(i).pointee.value.type {
                 case .string, .list, .set, .zset, .hash: break
                 default: version = rdbVersion
                 }
@@ -39,7 +39,7 @@ extension Keyspace {
                         db.expires.find(k, hash: UInt64(e.pointee.hash)).map { db.expires.entry($0).pointee.value }
                     }
                 }
-                e.pointee.key.withUnsafeBytes { writer.entry(key: $0, value: e.pointee.value.value, expire: expire) }
+                e.pointee.key.withUnsafeBytes { writer.entry(key: $0, value: e.pointee.value, expire: expire) }
             }
         }
         writer.byte(RDBOpcode.eof)

@@ -23,8 +23,8 @@ import Glibc
 public final class RDBSnapshot {
     /// One table being swept: a database's live tables, or tables FLUSHDB detached.
     struct Part {
-        let keys: KeyTable<StoredValue>
-        let expires: KeyTable<Int64>
+        let keys: ValueTable
+        let expires: ExpiresTable
         var outputID: Int
         var cursor: Int
         var end: Int
@@ -86,7 +86,7 @@ public final class RDBSnapshot {
             var part = isLive ? live[p] : detached[p - live.count]
             while part.cursor < min(part.end, part.keys.count) {
                 let e = part.keys.entry(part.cursor)
-                if e.pointee.value.epoch != epoch { serialize(&part, index: part.cursor) }
+                if e.pointee.epoch != epoch { serialize(&part, index: part.cursor) }
                 part.cursor += 1
                 budgetChecks += 1
                 if budgetChecks & 63 == 0 {
@@ -128,7 +128,7 @@ public final class RDBSnapshot {
         for part in live {
             var i = part.cursor
             while i < part.keys.count {
-                part.keys.entry(i).pointee.value.epoch = epoch
+                part.keys.entry(i).pointee.epoch = epoch
                 i += 1
             }
         }
@@ -147,7 +147,7 @@ public final class RDBSnapshot {
 
     func serialize(_ part: inout Part, index: Int) {
         let e = part.keys.entry(index)
-        e.pointee.value.epoch = epoch
+        e.pointee.epoch = epoch
         if selected != part.outputID {
             writer.selectDB(part.outputID)
             selected = part.outputID
@@ -162,7 +162,7 @@ public final class RDBSnapshot {
                 part.expires.find(k, hash: UInt64(e.pointee.hash)).map { part.expires.entry($0).pointee.value }
             }
         }
-        e.pointee.key.withUnsafeBytes { writer.entry(key: $0, value: e.pointee.value.value, expire: expire) }
+        e.pointee.key.withUnsafeBytes { writer.entry(key: $0, value: e.pointee.value, expire: expire) }
         keysWritten += 1
         flushIfNeeded(force: false)
     }
@@ -175,7 +175,7 @@ public final class RDBSnapshot {
 
     /// An entry is about to be read or changed: save its value first if the image does not have it yet.
     func beforeWrite(database id: Int, index: Int) {
-        guard live[id].keys.entry(index).pointee.value.epoch != epoch else { return }
+        guard live[id].keys.entry(index).pointee.epoch != epoch else { return }
         serialize(&live[id], index: index)
     }
 
@@ -190,8 +190,8 @@ public final class RDBSnapshot {
     func beforeRemoveAll(_ db: Database) {
         let part = live[db.id]
         if part.cursor < min(part.end, part.keys.count) {
-            let keys = KeyTable<StoredValue>()
-            let expires = KeyTable<Int64>()
+            let keys = ValueTable()
+            let expires = ExpiresTable()
             keys.swapContents(with: db.keys)
             expires.swapContents(with: db.expires)
             detached.append(Part(keys: keys, expires: expires, outputID: part.outputID, cursor: part.cursor,
