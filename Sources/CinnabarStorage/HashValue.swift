@@ -16,11 +16,15 @@ public struct HashLimits: Sendable {
         self.maxListpackEntries = maxListpackEntries
         self.maxListpackValue = maxListpackValue
     }
+
+    /// hash-max-listpack-entries as the listpack can honour it: its string count is 16 bits, so a hash converts at
+    /// 32 767 fields whatever the configuration says (Redis's listpack keeps counting past 65 535 strings).
+    var packedEntryLimit: Int { min(maxListpackEntries, PackedList.maxCount / 2 - 1) }
 }
 
 public final class HashValue: EncodedCollection, DigestibleValue {
-    /// One word, so that a hash object is a 32-byte malloc chunk. Bit 0 clear: the listpack block (field, value,
-    /// field, value...; see PackedList); bit 0 set: the retained FieldTable of the hashtable encoding. Bit 1 set:
+    /// One word, so that a hash object is a 32-byte malloc chunk. Bit 0 clear: the listpack (field, value,
+    /// field, value...; see PackedList: the block's address and, in the top 16 bits, its string count); bit 0 set: the retained FieldTable of the hashtable encoding. Bit 1 set:
     /// the word is a retained FieldDeadlines side table, which holds the encoding word itself (so deadlines cost
     /// nothing until a field has one).
     private var storage: UInt = 0
@@ -71,9 +75,9 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     private var packed: PackedList {
         get {
             let w = word
-            return PackedList(base: w & 1 == 0 ? UnsafeMutableRawPointer(bitPattern: w) : nil)
+            return w & 1 == 0 ? PackedList(word: w) : PackedList()
         }
-        set { word = UInt(bitPattern: newValue.base) }
+        set { word = newValue.word }
     }
 
     /// The hashtable encoding, nil while the hash is a listpack.
@@ -134,7 +138,7 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     /// entry limit, a string over the value limit, or a listpack that would pass 1 GB).
     public func prepareForWrite(pairs: Int, longest: Int, totalBytes: Int, limits: HashLimits) {
         guard table == nil else { return }
-        if pairs > limits.maxListpackEntries {
+        if pairs > limits.packedEntryLimit {
             convertToTable(capacity: pairs)
         } else if longest > limits.maxListpackValue || !packed.isSafeToAdd(totalBytes) {
             convertToTable()
@@ -192,7 +196,7 @@ public final class HashValue: EncodedCollection, DigestibleValue {
             return false
         }
         packed.append(field, value)
-        if packed.count / 2 > limits.maxListpackEntries { convertToTable() }
+        if packed.count / 2 > limits.packedEntryLimit { convertToTable() }
         return true
     }
 

@@ -173,6 +173,22 @@ public struct KeyCell: KeyTableSlot {
         set { _ = exchangeValue(newValue) }
     }
 
+    /// The integer of an int-encoded string value, read without materializing the value (INCR's fast path).
+    @inlinable
+    public var integer: Int64? {
+        tag == Value.tagInt ? Int64(bitPattern: payload.loadUnaligned(as: UInt64.self)) : nil
+    }
+
+    /// Stores an integer value: in place when the value is an integer already.
+    @inlinable
+    public mutating func setInteger(_ n: Int64) {
+        if tag == Value.tagInt {
+            payload.storeBytes(of: UInt64(bitPattern: n), as: UInt64.self)
+        } else {
+            exchangeValue(Value(integer: n))
+        }
+    }
+
     /// Whether the value is a string (no load of the payload).
     @inlinable
     public var holdsString: Bool { tag < Value.tagObject }

@@ -2,9 +2,12 @@
 // malloc'd block, each a varint length followed by its bytes. A hash stores field, value, field, value...; a set
 // stores its members. Order is insertion order (deletion closes the gap), which is what Redis shows for listpack
 // encodings. Lookup is a linear scan, as lpFind is; the encodings that use this stay small (≤ 128 entries by
-// default). The header (count, used bytes, capacity) lives in the block, so the struct is a single pointer and an
-// empty list allocates nothing.
+// default). The block starts with a 4-byte count of the entry bytes used; the string count lives in the owner's
+// encoding word (its top 16 bits, above the 48 bits of a user-space address), so the owner stays a 24-byte object
+// (a 32-byte malloc chunk), and the block's size is a function of the bytes used: a hash of two 8-byte fields
+// with 8-byte values is one 48-byte chunk, as Redis's listpack is. An empty list allocates nothing.
 // SPDX-License-Identifier: BSD-3-Clause
+import CCinnabarShims
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,23 +15,58 @@ import Darwin
 #endif
 
 /// A packed sequence of byte strings (see the file comment). A value type over manually managed memory: the owner
-/// (HashValue, SetValue) calls ``release()`` exactly once and copies with ``copy()``.
+/// (HashValue, SetValue) keeps it in one word (``word``), calls ``release()`` exactly once and copies with
+/// ``copy()``.
 struct PackedList {
-    /// Header: number of strings, bytes used after the header, capacity after the header (UInt32 each).
-    static var headerSize: Int { 12 }
+    var base: UnsafeMutableRawPointer?
+    /// Number of strings.
+    var stringCount: UInt32
+
+    /// Bytes before the entries: the UInt32 count of entry bytes used.
+    static var headerSize: Int { 4 }
+
+    /// The most strings a list holds: the count is 16 bits of its owner's word. Owners convert to their table
+    /// encoding before passing it (``HashLimits/packedEntryLimit``, ``SetLimits/packedEntryLimit``).
+    static var maxCount: Int { 0xFFFF }
+
+    /// The bits of an owner's word that hold the block's address (the low bits are the owner's tags).
+    static var addressMask: UInt { 0x0000_FFFF_FFFF_FFFF }
+
+    init() {
+        base = nil
+        stringCount = 0
+    }
+
+    /// The list an owner's word holds: the block's address under `addressMask` (less the owner's tag bits, which
+    /// the caller clears) and the string count in the top 16 bits.
+    init(word: UInt) {
+        base = UnsafeMutableRawPointer(bitPattern: word & PackedList.addressMask)
+        stringCount = base == nil ? 0 : UInt32(truncatingIfNeeded: word >> 48)
+    }
+
+    /// The word an owner stores (its tag bits clear).
+    var word: UInt {
+        let address = UInt(bitPattern: base)
+        precondition(address & ~PackedList.addressMask == 0 && stringCount <= PackedList.maxCount)
+        return address | UInt(stringCount) << 48
+    }
 
     /// The bytes glibc malloc really gives for a request of `n` (chunks of 16 bytes including an 8-byte size word,
     /// 32 at least), so a block can use all of its chunk: small lists grow in place instead of by a factor.
     static func usableSize(_ n: Int) -> Int { max(24, ((n + 8 + 15) & ~15) - 8) }
 
-    var base: UnsafeMutableRawPointer?
-
-    init() { base = nil }
-
-    init(base: UnsafeMutableRawPointer?) { self.base = base }
+    /// The block size (header included) for `n` entry bytes: exact to malloc's 16-byte steps up to 512 bytes, then
+    /// rounded up to an eighth of the power of two below, so appends reallocate about every 12 % of growth.
+    /// Monotonic in `n`.
+    static func blockSize(for n: Int) -> Int {
+        let total = n + headerSize
+        if total <= 512 { return usableSize(total) }
+        let step = 1 << (Int.bitWidth - total.leadingZeroBitCount - 4)
+        return (total + step - 1) & ~(step - 1)
+    }
 
     /// Redis's LISTPACK_MAX_SAFETY_SIZE: a compact encoding that would grow past 1 GB converts instead
-    /// (lpSafeToAdd), which also keeps the 32-bit header fields far from overflowing.
+    /// (lpSafeToAdd), which also keeps the 32-bit sizes far from overflowing.
     static var maxSafeBytes: Int { 1 << 30 }
 
     /// lpSafeToAdd: whether `extra` more bytes keep the list under ``maxSafeBytes``.
@@ -37,40 +75,34 @@ struct PackedList {
     /// Frees the block.
     mutating func release() {
         if let base { free(base) }
-        base = nil
+        self = PackedList()
     }
 
     /// A deep copy (COPY, DUMP-like duplication).
     func copy() -> PackedList {
         guard let base else { return PackedList() }
-        let used = Int(base.load(fromByteOffset: 4, as: UInt32.self))
-        let size = PackedList.usableSize(PackedList.headerSize + used)
-        let p = malloc(size)!
-        p.copyMemory(from: base, byteCount: PackedList.headerSize + used)
-        p.storeBytes(of: UInt32(size - PackedList.headerSize), toByteOffset: 8, as: UInt32.self)
+        let p = malloc(PackedList.blockSize(for: usedBytes))!
+        p.copyMemory(from: base, byteCount: PackedList.headerSize + usedBytes)
         var r = PackedList()
         r.base = p
+        r.stringCount = stringCount
         return r
     }
 
     // MARK: - Header
 
     /// Number of strings.
-    var count: Int { base.map { Int($0.load(as: UInt32.self)) } ?? 0 }
+    var count: Int { Int(stringCount) }
 
     /// Bytes of entries (lengths and data).
-    var usedBytes: Int { base.map { Int($0.load(fromByteOffset: 4, as: UInt32.self)) } ?? 0 }
+    var usedBytes: Int { base.map { Int($0.load(as: UInt32.self)) } ?? 0 }
 
     /// Bytes allocated for the block (0 when empty), for MEMORY USAGE.
-    var allocatedBytes: Int {
-        base.map { PackedList.headerSize + Int($0.load(fromByteOffset: 8, as: UInt32.self)) } ?? 0
-    }
+    var allocatedBytes: Int { base == nil ? 0 : PackedList.blockSize(for: usedBytes) }
 
-    var capacity: Int { base.map { Int($0.load(fromByteOffset: 8, as: UInt32.self)) } ?? 0 }
-
-    func setHeader(count: Int, used: Int) {
-        base!.storeBytes(of: UInt32(truncatingIfNeeded: count), as: UInt32.self)
-        base!.storeBytes(of: UInt32(truncatingIfNeeded: used), toByteOffset: 4, as: UInt32.self)
+    mutating func setHeader(count: Int, used: Int) {
+        stringCount = UInt32(truncatingIfNeeded: count)
+        base!.storeBytes(of: UInt32(truncatingIfNeeded: used), as: UInt32.self)
     }
 
     /// The first entry byte.
@@ -129,37 +161,29 @@ struct PackedList {
     }
 
     /// Makes room for `extra` more entry bytes. Small blocks fill their malloc chunk exactly (like a listpack,
-    /// which is reallocated to size on every write); past 512 bytes they grow by a quarter to amortize copies.
+    /// which is reallocated to size on every write); larger ones grow in eighths (``blockSize(for:)``). A block is
+    /// never smaller than `blockSize(for: usedBytes)`: it was allocated at least that large, and a shrink of the
+    /// used bytes can only lower the figure, so a resize is due exactly when the new size's figure differs.
     mutating func reserve(extra: Int) {
         let used = usedBytes
-        let needed = used + extra
-        if base != nil && needed <= capacity { return }
-        let wanted = needed < 512 ? needed : needed + needed / 4
-        let size = PackedList.usableSize(PackedList.headerSize + wanted)
-        let p = realloc(base, size)!
-        if base == nil {
-            p.storeBytes(of: UInt32(0), as: UInt32.self)
-            p.storeBytes(of: UInt32(0), toByteOffset: 4, as: UInt32.self)
-        }
-        p.storeBytes(of: UInt32(size - PackedList.headerSize), toByteOffset: 8, as: UInt32.self)
-        base = p
+        let size = PackedList.blockSize(for: used + extra)
+        guard base == nil || size != PackedList.blockSize(for: used) else { return }
+        let wasEmpty = base == nil
+        base = realloc(base, size)!
+        if wasEmpty { base!.storeBytes(of: UInt32(0), as: UInt32.self) }
     }
 
-    /// Gives memory back after deletions: an empty list frees its block, a list that fits a smaller chunk by a
-    /// margin moves to it.
+    /// Gives memory back after deletions: an empty list frees its block, a list whose chunk is larger than its
+    /// size by a margin moves to a smaller one.
     mutating func shrinkIfSparse() {
         guard let b = base else { return }
         if count == 0 {
             release()
             return
         }
-        let used = usedBytes
-        let cap = capacity
-        if cap - used >= 32 && cap - used >= cap / 4 {
-            let size = PackedList.usableSize(PackedList.headerSize + used)
-            base = realloc(b, size)!
-            base!.storeBytes(of: UInt32(size - PackedList.headerSize), toByteOffset: 8, as: UInt32.self)
-        }
+        let size = PackedList.blockSize(for: usedBytes)
+        let real = cinnabar_malloc_usable_size(b)
+        if real - size >= 32 && real - size >= real / 4 { base = realloc(b, size)! }
     }
 
     // MARK: - Operations

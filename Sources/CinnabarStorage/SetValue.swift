@@ -19,6 +19,10 @@ public struct SetLimits: Sendable {
         self.maxListpackEntries = maxListpackEntries
         self.maxListpackValue = maxListpackValue
     }
+
+    /// set-max-listpack-entries as the listpack can honour it: its string count is 16 bits, so a set converts past
+    /// 65 535 members whatever the configuration says.
+    var packedEntryLimit: Int { min(maxListpackEntries, PackedList.maxCount) }
 }
 
 /// A member as an encoding hands it out: an intset's integer, or bytes valid during the callback.
@@ -59,12 +63,15 @@ public final class SetValue: EncodedCollection, DigestibleValue {
     public enum Encoding: UInt8, Sendable { case intset, listpack, hashtable }
 
     /// One word, so that a set object is a 32-byte malloc chunk: the encoding in the low two bits (malloc blocks
-    /// and objects are 16-byte aligned), and the intset block, the listpack block or the retained FieldTable.
+    /// and objects are 16-byte aligned), and the intset block, the listpack (block and, in the top 16 bits, its
+    /// string count; see PackedList) or the retained FieldTable.
     private var storage: UInt
 
     public var encoding: Encoding { Encoding(rawValue: UInt8(storage & 3))! }
 
-    private var pointer: UnsafeMutableRawPointer? { UnsafeMutableRawPointer(bitPattern: storage & ~3) }
+    private var pointer: UnsafeMutableRawPointer? {
+        UnsafeMutableRawPointer(bitPattern: storage & PackedList.addressMask & ~3)
+    }
 
     /// The intset encoding; setting it makes the set an intset.
     private var ints: IntSet {
@@ -74,8 +81,8 @@ public final class SetValue: EncodedCollection, DigestibleValue {
 
     /// The listpack encoding; setting it makes the set a listpack.
     private var packed: PackedList {
-        get { PackedList(base: storage & 3 == 1 ? pointer : nil) }
-        set { storage = UInt(bitPattern: newValue.base) | UInt(Encoding.listpack.rawValue) }
+        get { storage & 3 == 1 ? PackedList(word: storage & ~3) : PackedList() }
+        set { storage = newValue.word | UInt(Encoding.listpack.rawValue) }
     }
 
     /// The hashtable encoding, nil for the compact ones.
@@ -113,7 +120,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
         if first.count <= 20 && parseInt64(first) != nil && sizeHint <= limits.maxIntsetEntries {
             return SetValue(encoding: .intset)
         }
-        if sizeHint <= limits.maxListpackEntries { return SetValue(encoding: .listpack) }
+        if sizeHint <= limits.packedEntryLimit { return SetValue(encoding: .listpack) }
         return SetValue(encoding: .hashtable, capacity: sizeHint)
     }
 
@@ -154,7 +161,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
 
     /// setTypeMaybeConvert: converts up front when `sizeHint` members will not fit the compact encoding.
     public func prepareForAdding(sizeHint: Int, limits: SetLimits) {
-        if (encoding == .listpack && sizeHint > limits.maxListpackEntries)
+        if (encoding == .listpack && sizeHint > limits.packedEntryLimit)
             || (encoding == .intset && sizeHint > limits.maxIntsetEntries)
         {
             convertToTable(capacity: sizeHint)
@@ -228,7 +235,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
             return true
         case .listpack:
             if packed.find(m) != nil { return false }
-            if packed.count < limits.maxListpackEntries && m.count <= limits.maxListpackValue
+            if packed.count < limits.packedEntryLimit && m.count <= limits.maxListpackValue
                 && packed.isSafeToAdd(m.count)
             {
                 packed.append(m)
@@ -244,7 +251,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
             var longest = 0
             if n > 0 { longest = max(decimalLength(ints.min), decimalLength(ints.max)) }
             // The intset's members are assumed to be as long as the longest one, as Redis estimates.
-            if n < limits.maxListpackEntries && m.count <= limits.maxListpackValue && longest <= limits.maxListpackValue
+            if n < limits.packedEntryLimit && m.count <= limits.maxListpackValue && longest <= limits.maxListpackValue
                 && (n * (longest + 1) + m.count) <= PackedList.maxSafeBytes
             {
                 convertIntsetToListpack()

@@ -14,25 +14,29 @@ extension ZSetValue {
     /// Redis refuses to grow a listpack past 1 GB (lpSafeToAdd); the set converts instead.
     static let packedMaximum = 1 << 30
 
+    /// Bytes before the entries: the UInt32 count of entry bytes used.
+    static var packedHeaderSize: Int { 4 }
+
+    /// Entry bytes used (0 without a buffer; a buffer is freed when it empties).
     var packedUsed: Int {
-        @inline(__always) get { Int(packedBytes) }
-        set { packedBytes = UInt32(newValue) }
+        @inline(__always) get { packedBuffer.map { Int($0.load(as: UInt32.self)) } ?? 0 }
+        set {
+            guard let b = packedBuffer else { return precondition(newValue == 0) }
+            b.storeBytes(of: UInt32(newValue), as: UInt32.self)
+        }
     }
 
-    var packedCount: Int {
-        @inline(__always) get { Int(packedEntries) }
-        set { packedEntries = UInt32(newValue) }
-    }
-
-    /// The buffer's size, a function of the bytes used (so it needs no field): exact to malloc's 16-byte steps
-    /// (24, 40, 56... bytes) up to 512 bytes, then within a quarter above the size.
+    /// The buffer's size, a function of the bytes used (so it needs no field).
     var packedCapacity: Int { ZSetValue.packedCapacity(for: packedUsed) }
 
+    /// The buffer size (header included) for `n` entry bytes: exact to malloc's 16-byte steps (24, 40, 56...
+    /// bytes) up to 512 bytes, then within a quarter above the size; 0 for none. Monotonic in `n`.
     static func packedCapacity(for n: Int) -> Int {
         if n == 0 { return 0 }
-        if n <= 512 { return ((n + 8 + 15) & ~15) - 8 }
-        let step = 1 << (Int.bitWidth - n.leadingZeroBitCount - 3)
-        return (n + step - 1) & ~(step - 1)
+        let total = n + packedHeaderSize
+        if total <= 512 { return ((total + 8 + 15) & ~15) - 8 }
+        let step = 1 << (Int.bitWidth - total.leadingZeroBitCount - 3)
+        return (total + step - 1) & ~(step - 1)
     }
 
     /// The entry at `offset`: its score, its member bytes (valid until the buffer changes) and the next offset.
@@ -146,9 +150,10 @@ extension ZSetValue {
         let next = packedEntry(at: offset).next
         let p = packed!
         memmove(p + offset, p + next, packedUsed - next)
-        resizePacked(from: packedUsed, to: packedUsed - (next - offset))
-        packedUsed -= next - offset
-        packedCount -= 1
+        let used = packedUsed - (next - offset)
+        packedCount -= 1  // before the resize, which forgets the count when it frees the buffer
+        resizePacked(from: packedUsed, to: used)
+        packedUsed = used
     }
 
     /// Removes the entries at `ranks`.
@@ -158,22 +163,26 @@ extension ZSetValue {
         for _ in ranks { end = packedEntry(at: end).next }
         let p = packed!
         memmove(p + start, p + end, packedUsed - end)
-        resizePacked(from: packedUsed, to: packedUsed - (end - start))
-        packedUsed -= end - start
+        let used = packedUsed - (end - start)
         packedCount -= ranks.count
+        resizePacked(from: packedUsed, to: used)
+        packedUsed = used
     }
 
-    /// Resizes the buffer for `needed` bytes when its size class changes (realloc, as Redis's listpack does on
-    /// every insert), and frees it when the set is empty.
+    /// Resizes the buffer for `needed` entry bytes when its size class changes (realloc, as Redis's listpack does on
+    /// every insert), and frees it when the set is empty. The caller then stores the new used size.
     private func resizePacked(from used: Int, to needed: Int) {
         let capacity = ZSetValue.packedCapacity(for: needed)
         if capacity == ZSetValue.packedCapacity(for: used) { return }
         if capacity == 0 {
-            free(packed)
-            packed = nil
+            free(packedBuffer)
+            packedBuffer = nil
             return
         }
-        packed = realloc(packed, capacity)
-        precondition(packed != nil, "out of memory")
+        let wasEmpty = packedBuffer == nil
+        let b = realloc(packedBuffer, capacity)
+        precondition(b != nil, "out of memory")
+        if wasEmpty { b!.storeBytes(of: UInt32(0), as: UInt32.self) }
+        packedBuffer = b
     }
 }

@@ -20,6 +20,10 @@ public struct ZSetLimits: Sendable {
         self.maxListpackEntries = maxListpackEntries
         self.maxListpackValue = maxListpackValue
     }
+
+    /// zset-max-listpack-entries as the listpack can honour it: its member count is 16 bits, so a sorted set
+    /// converts past 65 535 members whatever the configuration says.
+    var packedEntryLimit: Int { min(maxListpackEntries, 0xFFFF) }
 }
 
 /// ZADD's options (Redis's ZADD_IN_* flags).
@@ -108,18 +112,60 @@ public struct ZLexRange {
 
 /// A sorted set. One event loop owns it; readers get member bytes valid only inside their callback.
 public final class ZSetValue: EncodedCollection, DigestibleValue {
-    // Listpack encoding (ZSetValue+Listpack.swift): a malloc'd buffer whose size follows from `packedBytes`, so with
-    // the two 32-bit sizes the object is 40 bytes. Unused once `table` exists.
-    var packed: UnsafeMutableRawPointer? = nil
-    var packedBytes: UInt32 = 0
-    var packedEntries: UInt32 = 0
-    /// Skiplist encoding.
-    var table: ZSetTable? = nil
+    /// The listpack (ZSetValue+Listpack.swift): the buffer's address and, in the top 16 bits, its member count;
+    /// or, with the low bit set, the retained ZSetTable of the skiplist encoding. One word makes the object 24
+    /// bytes, a 32-byte malloc chunk; the buffer starts with its used size and its length follows from that.
+    private var word: UInt = 0
+
+    /// The listpack buffer (header included), nil when empty or once the table exists.
+    var packedBuffer: UnsafeMutableRawPointer? {
+        @inline(__always) get {
+            word & 1 == 0 ? UnsafeMutableRawPointer(bitPattern: word & ZSetValue.addressMask) : nil
+        }
+        set {
+            precondition(word & 1 == 0, "a skiplist zset has no listpack")
+            let address = UInt(bitPattern: newValue)
+            precondition(address & ~ZSetValue.addressMask == 0)
+            word = newValue == nil ? 0 : address | word & ~ZSetValue.addressMask
+        }
+    }
+
+    /// The bits of `word` that hold the buffer's address.
+    static var addressMask: UInt { 0x0000_FFFF_FFFF_FFFF }
+
+    /// The first listpack entry.
+    var packed: UnsafeMutableRawPointer? {
+        @inline(__always) get { packedBuffer.map { $0 + ZSetValue.packedHeaderSize } }
+    }
+
+    /// Skiplist encoding, nil while the set is a listpack. Set only once the listpack buffer is freed.
+    var table: ZSetTable? {
+        @inline(__always) get {
+            word & 1 == 0 ? nil : Unmanaged<ZSetTable>.fromOpaque(UnsafeRawPointer(bitPattern: word & ~1)!).takeUnretainedValue()
+        }
+        set {
+            if word & 1 != 0 {
+                Unmanaged<ZSetTable>.fromOpaque(UnsafeRawPointer(bitPattern: word & ~1)!).release()
+            } else {
+                precondition(word == 0, "free the listpack before installing the table")
+            }
+            word = newValue.map { UInt(bitPattern: Unmanaged.passRetained($0).toOpaque()) | 1 } ?? 0
+        }
+    }
+
+    /// Listpack members: the top 16 bits of `word` (zero for a table, whose address is below 2^48).
+    var packedCount: Int {
+        @inline(__always) get { Int(word >> 48) }
+        set {
+            precondition(newValue <= 0xFFFF && word & 1 == 0)
+            word = word & ZSetValue.addressMask | UInt(newValue) << 48
+        }
+    }
 
     /// zsetTypeCreate: a listpack when `sizeHint` members of about `memberLengthHint` bytes fit the limits,
     /// else the big encoding presized for `sizeHint`.
     public init(sizeHint: Int = 0, memberLengthHint: Int = 0, limits: ZSetLimits = ZSetLimits()) {
-        if sizeHint > limits.maxListpackEntries || memberLengthHint > limits.maxListpackValue {
+        if sizeHint > limits.packedEntryLimit || memberLengthHint > limits.maxListpackValue {
             table = ZSetTable(capacity: sizeHint)
         }
     }
@@ -127,15 +173,17 @@ public final class ZSetValue: EncodedCollection, DigestibleValue {
     private init(copying other: ZSetValue) {
         if let t = other.table {
             table = t.copy()
-        } else if other.packedUsed > 0 {
-            packed = malloc(ZSetValue.packedCapacity(for: other.packedUsed))
-            packed!.copyMemory(from: other.packed!, byteCount: other.packedUsed)
-            packedBytes = other.packedBytes
-            packedEntries = other.packedEntries
+        } else if let source = other.packedBuffer {
+            let used = other.packedUsed
+            packedBuffer = malloc(ZSetValue.packedCapacity(for: used))
+            packedBuffer!.copyMemory(from: source, byteCount: ZSetValue.packedHeaderSize + used)
+            packedCount = other.packedCount
         }
     }
 
-    deinit { free(packed) }
+    deinit {
+        if word & 1 != 0 { table = nil } else { free(packedBuffer) }
+    }
 
     public var count: Int { table?.count ?? packedCount }
 
@@ -149,18 +197,18 @@ public final class ZSetValue: EncodedCollection, DigestibleValue {
     /// MEMORY USAGE: the object, the listpack or the table and tree, and the members' heap blocks (estimated from
     /// up to 16 members, as Redis samples).
     public var heapSize: Int {
-        guard let t = table else { return 48 + packedCapacity }
+        guard let t = table else { return 32 + packedCapacity }
         let sample = min(t.count, 16)
         var strings = 0
         for i in 0..<sample { strings += t.entry(i).pointee.member.heapBlockSize }
-        return 48 + t.allocatedBytes + (sample > 0 ? strings * t.count / sample : 0)
+        return 32 + t.allocatedBytes + (sample > 0 ? strings * t.count / sample : 0)
     }
 
     // MARK: - Encoding conversion
 
     /// zsetTypeMaybeConvert: ZADD of `sizeHint` elements converts a listpack that could not hold them.
     public func convertIfNeeded(sizeHint: Int, limits: ZSetLimits) {
-        if table == nil && sizeHint > limits.maxListpackEntries { convertToTable(capacity: sizeHint) }
+        if table == nil && sizeHint > limits.packedEntryLimit { convertToTable(capacity: sizeHint) }
     }
 
     /// listpack → skiplist, presized for `capacity` members.
@@ -172,10 +220,8 @@ public final class ZSetValue: EncodedCollection, DigestibleValue {
             t.insert(Bytes(e.member), hash: ZSetTable.hash(e.member), score: e.score)
             offset = e.next
         }
-        free(packed)
-        packed = nil
-        packedBytes = 0
-        packedEntries = 0
+        free(packedBuffer)
+        word = 0
         table = t
     }
 
@@ -203,7 +249,7 @@ public final class ZSetValue: EncodedCollection, DigestibleValue {
                 return .updated(s)
             }
             if options.contains(.xx) { return .skipped }
-            if packedCount + 1 <= limits.maxListpackEntries && member.count <= limits.maxListpackValue
+            if packedCount + 1 <= limits.packedEntryLimit && member.count <= limits.maxListpackValue
                 && packedUsed + ZSetValue.packedSize(score, member.count) <= ZSetValue.packedMaximum
             {
                 packedInsert(member, score: score)

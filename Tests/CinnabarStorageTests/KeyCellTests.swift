@@ -72,10 +72,19 @@ struct KeyCellTests {
     @Test("Integers, heap strings and objects round-trip; copies retain, takeValue moves")
     func otherKinds() {
         for n: Int64 in [0, -1, Int64.min, Int64.max, 12345] {
-            let c = cell(bytes(4), Value(integer: n))
+            var c = cell(bytes(4), Value(integer: n))
             #expect(c.value.integer == n)
+            #expect(c.integer == n)
+            c.setInteger(n &+ 1)
+            #expect(c.value.integer == n &+ 1)
             destroy(c)
         }
+        var s = cell(bytes(4), stringValue(bytes(30)))
+        #expect(s.integer == nil)
+        s.setInteger(-5)
+        #expect(s.integer == -5)
+        #expect(s.value.stringEncoding == "int")
+        destroy(s)
         for n in [24, 44, 45, 1000] {
             let s = bytes(n, 5)
             let c = cell(bytes(300), stringValue(s))

@@ -422,17 +422,17 @@ enum StringCommands {
         }
         let e = db.keys.entry(index)
         let current: Int64
-        let v = e.pointee.value
-        if let n = v.integer {
+        if let n = e.pointee.integer {
             current = n
         } else {
+            let v = e.pointee.value
             guard v.isString else { throw .wrongType }
             guard let n = v.withStringBytes({ $0.count <= 20 ? parseInt64($0) : nil }) else { throw .notInteger }
             current = n
         }
         let (result, overflow) = current.addingReportingOverflow(Int64(by))
         if overflow { throw .overflow }
-        e.pointee.value = Value(integer: result)
+        e.pointee.setInteger(result)
         db.modified(key)
         c.notify(.string, "incrby", key)
         c.integer(Int(result))
