@@ -146,8 +146,9 @@ public final class Database {
         if let index = keys.find(key, hash: h) {
             if keyspace.isSaving { snapshotBeforeWrite(index) }
             let e = keys.entry(index)
-            let old = e.pointee.exchangeValue(value)
-            if let release = keyspace.releaseRemoved, !old.isString { release(consume old) }
+            if let old = e.pointee.replaceValue(value), let release = keyspace.releaseRemoved, !old.isString {
+                release(consume old)
+            }
             e.pointee.lru = keyspace.accessStamp(previous: e.pointee.lru)
             if !keepTTL && expires.count > 0, let x = expires.find(key, hash: h) { expires.remove(at: x) }
             if value.type == .hash { noteHashStored(key, value) }

@@ -135,13 +135,33 @@ public struct KeyCell: KeyTableSlot {
 
     // MARK: - The value
 
+    /// Copies `n` (at most 23) bytes with unaligned word moves: an inline string's payload is too short for a call
+    /// to memcpy to pay.
+    @inlinable @inline(__always)
+    static func copySmall(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ n: Int) {
+        var o = 0
+        while o + 8 <= n {
+            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: o, as: UInt64.self), toByteOffset: o, as: UInt64.self)
+            o += 8
+        }
+        if o + 4 <= n {
+            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: o, as: UInt32.self), toByteOffset: o, as: UInt32.self)
+            o += 4
+        }
+        if o + 2 <= n {
+            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: o, as: UInt16.self), toByteOffset: o, as: UInt16.self)
+            o += 2
+        }
+        if o < n { dst.storeBytes(of: src.load(fromByteOffset: o, as: UInt8.self), toByteOffset: o, as: UInt8.self) }
+    }
+
     /// Writes `value`'s payload at `p`; its reference, if any, now belongs to the cell.
-    @inlinable
+    @inlinable @inline(__always)
     static func storePayload(_ value: consuming Value, at p: UnsafeMutableRawPointer) {
         let tag = value.tag
         if tag < Value.tagHeapString {
             var words = (value.w0, value.w1, value.w2)
-            withUnsafeBytes(of: &words) { p.copyMemory(from: $0.baseAddress!, byteCount: Int(tag & 0x1F)) }
+            withUnsafeBytes(of: &words) { copySmall(p, $0.baseAddress!, Int(tag & 0x1F)) }
         } else if tag == Value.tagInt {
             p.storeBytes(of: value.w0, as: UInt64.self)
         } else {
@@ -154,7 +174,7 @@ public struct KeyCell: KeyTableSlot {
     static func loadPayload(_ tag: UInt8, at p: UnsafeMutableRawPointer, retain: Bool) -> Value {
         if tag < Value.tagHeapString {
             var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-            withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: p, byteCount: Int(tag & 0x1F)) }
+            withUnsafeMutableBytes(of: &words) { copySmall($0.baseAddress!, p, Int(tag & 0x1F)) }
             var v = Value(tag: tag, object: nil)
             v.w0 = words.0
             v.w1 = words.1
@@ -169,8 +189,9 @@ public struct KeyCell: KeyTableSlot {
     /// The key's value (a copy: its object, if any, is retained).
     @inlinable
     public var value: Value {
+        @inline(__always)
         get { KeyCell.loadPayload(tag, at: payload, retain: true) }
-        set { _ = exchangeValue(newValue) }
+        set { _ = replaceValue(newValue) }
     }
 
     /// The integer of an int-encoded string value, read without materializing the value (INCR's fast path).
@@ -194,32 +215,57 @@ public struct KeyCell: KeyTableSlot {
     public var holdsString: Bool { tag < Value.tagObject }
 
     /// Moves the value out of the cell; the cell's payload is dead until ``putValue(_:)``.
-    @inlinable
+    @inlinable @inline(__always)
     public func takeValue() -> Value { KeyCell.loadPayload(tag, at: payload, retain: false) }
 
     /// Stores `value` in a cell whose payload is dead (after ``takeValue()``), growing or shrinking the cell when
     /// the payload's size changes.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func putValue(_ value: consuming Value) {
         let tag = value.tag
-        let oldSize = KeyCell.payloadSize(self.tag)
+        let keyEnd = keyOffset + keyCount
         let newSize = KeyCell.payloadSize(tag)
-        if newSize != oldSize {
-            let needed = keyOffset + keyCount + newSize
-            let usable = cinnabar_malloc_usable_size(cell)
-            if needed > usable || usable - needed >= 32 { cell = realloc(cell, needed)! }
-        }
+        if newSize != KeyCell.payloadSize(self.tag) { resize(to: keyEnd + newSize) }
         cell.storeBytes(of: tag, as: UInt8.self)
-        KeyCell.storePayload(value, at: payload)
+        KeyCell.storePayload(value, at: cell + keyEnd)
     }
 
     /// Replaces the value and returns the old one (its reference moves to the caller).
-    @inlinable
+    @inlinable @inline(__always)
     @discardableResult
     public mutating func exchangeValue(_ value: consuming Value) -> Value {
-        let old = takeValue()
-        putValue(value)
+        let oldTag = tag
+        let keyEnd = keyOffset + keyCount
+        let old = KeyCell.loadPayload(oldTag, at: cell + keyEnd, retain: false)
+        let newTag = value.tag
+        let newSize = KeyCell.payloadSize(newTag)
+        if newSize != KeyCell.payloadSize(oldTag) { resize(to: keyEnd + newSize) }
+        cell.storeBytes(of: newTag, as: UInt8.self)
+        KeyCell.storePayload(value, at: cell + keyEnd)
         return old
+    }
+
+    /// Replaces the value; returns the old one only when it held a reference (a heap string or a collection,
+    /// whose reference moves to the caller), so that replacing a short string or an integer reads nothing back.
+    @inlinable @inline(__always)
+    public mutating func replaceValue(_ value: consuming Value) -> Value? {
+        let oldTag = tag
+        let keyEnd = keyOffset + keyCount
+        let old: Value? = oldTag >= Value.tagHeapString && oldTag != Value.tagInt
+            ? KeyCell.loadPayload(oldTag, at: cell + keyEnd, retain: false) : nil
+        let newTag = value.tag
+        let newSize = KeyCell.payloadSize(newTag)
+        if newSize != KeyCell.payloadSize(oldTag) { resize(to: keyEnd + newSize) }
+        cell.storeBytes(of: newTag, as: UInt8.self)
+        KeyCell.storePayload(value, at: cell + keyEnd)
+        return old
+    }
+
+    /// Moves the cell to a block of `size` bytes when its chunk is too small or much too large.
+    @usableFromInline
+    mutating func resize(to size: Int) {
+        let usable = cinnabar_malloc_usable_size(cell)
+        if size > usable || usable - size >= 32 { cell = realloc(cell, size)! }
     }
 
     /// Frees the cell and returns its value and metadata (a slot removed from the table).

@@ -129,6 +129,19 @@ struct KeyCellTests {
         destroy(c)
     }
 
+    @Test("replaceValue hands back only a value that held a reference")
+    func replace() {
+        let object = Tracked()
+        var c = cell(bytes(6), stringValue(bytes(5)))
+        #expect(c.replaceValue(Value(integer: 3)) == nil)
+        #expect(c.replaceValue(Value(object: object, type: .zset)) == nil)
+        #expect(c.replaceValue(stringValue(bytes(100)))?.collection === object)
+        #expect(c.replaceValue(stringValue(bytes(2))).map { string($0) } == bytes(100))
+        #expect(string(c.value) == bytes(2))
+        #expect(c.withKey { Array($0) } == bytes(6))
+        destroy(c)
+    }
+
     @Test("A heap string lent out by withValue is uniquely referenced and changes in place")
     func inPlaceMutation() {
         let keyspace = Keyspace(databases: 1, clock: KeyspaceClock())
