@@ -1,18 +1,20 @@
-// The main table's entries: a 16-byte slot in KeyTable's dense array (the cell pointer, the chain link, and the
-// key's access stamp and save epoch in one word) pointing at one malloc'd cell that holds the key's bytes and
-// its value, sized to fit:
+// The main table's entries: a 32-byte slot in KeyTable's dense array. A key whose bytes and value payload fit in
+// 24 bytes lives in the slot itself; any other key's slot points at one malloc'd cell that holds the key's bytes
+// and its value, sized to fit. Both use the same layout for the entry's data:
 //
 //     [tag: UInt8][key length: UInt8][key bytes][payload]           key shorter than 255 bytes
-//     [tag: UInt8][255][key length: UInt32, unaligned][key][payload] longer keys
+//     [tag: UInt8][255][key length: UInt32, unaligned][key][payload] longer keys (cells only)
 //
 // The tag is Value's tag byte, and the payload is what that tag needs and nothing more: the bytes of an inline
-// string (0...23, its length is in the tag), the 8 bytes of an integer, or a retained reference (a heap string or
-// a collection object). A string key with a short value is one 32-byte malloc chunk; Redis spends a dictEntry, a
-// robj and the key's sds on the same key. This is Valkey 8's "embedded key" idea taken one step further: the
-// value's bytes share the allocation too.
+// string (0...23, its length is in the tag), an integer in as few bytes as hold it (1, 2, 4 or 8: tags 0x88, 0x89, 0x8B, 0x8F), or a
+// retained reference (a heap string or a collection object). In the slot, a key length byte of 0xFF marks a cell, whose address is the slot's second
+// word. The slot's last word is the chain link and the access stamp with the save epoch.
+// A 10-byte key with a 10-byte value, or with a hash object, is the 32-byte slot alone: no allocation and no
+// pointer to follow, where Redis spends a dictEntry, a robj and the key's sds. This is Valkey 8's "embedded key"
+// idea taken further: the value's bytes share the place too, and short entries need no allocation at all.
 // The slot stores no hash: rehashing and unlinking recompute it from the key (as Redis's dict does), and a lookup
 // compares key bytes, which for short keys costs what a hash comparison would.
-// A `Value` read from a cell is materialized (a copy that retains its object); `takeValue` moves it out without
+// A `Value` read from an entry is materialized (a copy that retains its object); `takeValue` moves it out without
 // retaining, so that a heap string can be modified in place while only the caller references it.
 // SPDX-License-Identifier: BSD-3-Clause
 import CCinnabarShims
@@ -36,73 +38,163 @@ public struct StoredValue {
     }
 }
 
-/// One key of the main table (see the file comment). The slot is a value type over the cell it owns: KeyTable
-/// moves slots, and whoever removes one from the table frees its cell with ``consume()``.
+/// One key of the main table (see the file comment). The slot is a value type over what it owns (its payload's
+/// reference and its cell): KeyTable moves slots bitwise, and whoever removes one from the table ends it with
+/// ``consume()``.
 public struct KeyCell: KeyTableSlot {
-    @usableFromInline var cell: UnsafeMutableRawPointer
+    /// The entry's data when it fits (tag, key length, key, payload), else byte 1 is 0xFF and `w1` the cell.
+    @usableFromInline var w0: UInt64
+    @usableFromInline var w1: UInt64
+    @usableFromInline var w2: UInt64
     public var next: Int32
     /// The access stamp (24 bits: LRU clock or LFU time and counter) and, in the top byte, the save epoch.
     @usableFromInline var meta: UInt32
 
-    /// A new cell for `key` holding `value` (its reference, if any, moves into the cell).
+    /// Bytes of entry data a slot holds.
+    @inlinable static var slotBytes: Int { 24 }
+
+    /// A new entry for `key` holding `value` (its reference, if any, now belongs to the entry).
     @inlinable
-    public init(key: UnsafeRawBufferPointer, value: consuming Value, lru: UInt32, epoch: UInt8) {
-        let tag = value.tag
-        let keyOffset = key.count < 255 ? 2 : 6
-        let size = keyOffset + key.count + KeyCell.payloadSize(tag)
-        cell = malloc(size)!
-        cell.storeBytes(of: tag, as: UInt8.self)
-        if key.count < 255 {
-            cell.storeBytes(of: UInt8(key.count), toByteOffset: 1, as: UInt8.self)
-        } else {
-            cell.storeBytes(of: 255, toByteOffset: 1, as: UInt8.self)
-            cell.storeBytes(of: UInt32(key.count), toByteOffset: 2, as: UInt32.self)
-        }
-        if let k = key.baseAddress { (cell + keyOffset).copyMemory(from: k, byteCount: key.count) }
-        KeyCell.storePayload(value, at: cell + keyOffset + key.count)
+    public init(key: UnsafeRawBufferPointer, value: Value, lru: UInt32, epoch: UInt8) {
+        let tag = KeyCell.storedTag(value)
+        let n = key.count
         next = -1
         meta = lru & 0xFF_FFFF | UInt32(epoch) << 24
+        w0 = 0
+        w1 = 0
+        w2 = 0
+        if n < 255 && 2 + n + KeyCell.payloadSize(tag) <= KeyCell.slotBytes {
+            var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            withUnsafeMutableBytes(of: &words) { raw in
+                let p = raw.baseAddress!
+                p.storeBytes(of: tag, as: UInt8.self)
+                p.storeBytes(of: UInt8(n), toByteOffset: 1, as: UInt8.self)
+                if n > 0 { KeyCell.copySmall(p + 2, key.baseAddress!, n) }
+                KeyCell.storePayload(value, at: p + 2 + n)
+            }
+            (w0, w1, w2) = words
+            return
+        }
+        let keyOffset = n < 255 ? 2 : 6
+        let c = malloc(keyOffset + n + KeyCell.payloadSize(tag))!
+        c.storeBytes(of: tag, as: UInt8.self)
+        if n < 255 {
+            c.storeBytes(of: UInt8(n), toByteOffset: 1, as: UInt8.self)
+        } else {
+            c.storeBytes(of: 255, toByteOffset: 1, as: UInt8.self)
+            c.storeBytes(of: UInt32(n), toByteOffset: 2, as: UInt32.self)
+        }
+        if let k = key.baseAddress { (c + keyOffset).copyMemory(from: k, byteCount: n) }
+        KeyCell.storePayload(value, at: c + keyOffset + n)
+        w0 = 0xFF00
+        w1 = UInt64(UInt(bitPattern: c))
     }
 
     @inlinable
-    public init(key: UnsafeRawBufferPointer, _ stored: consuming StoredValue) {
+    public init(key: UnsafeRawBufferPointer, _ stored: StoredValue) {
         self.init(key: key, value: stored.value, lru: stored.lru, epoch: stored.epoch)
     }
 
     // MARK: - Layout
 
-    /// Bytes of payload a value with this tag needs.
+    /// Bytes of payload a value with this stored tag needs.
     @inlinable @inline(__always)
-    static func payloadSize(_ tag: UInt8) -> Int { tag < Value.tagHeapString ? Int(tag & 0x1F) : 8 }
+    static func payloadSize(_ tag: UInt8) -> Int {
+        if tag < Value.tagHeapString { return Int(tag & 0x1F) }
+        return isIntegerTag(tag) ? Int(tag - 0x87) : 8
+    }
 
+    /// The tag an entry stores for `value`: Value's tag, except that an integer is stored in as few bytes as hold
+    /// it (tag 0x87 + 1, 2, 4 or 8), so a counter under a 20-byte key still fits the slot.
     @inlinable @inline(__always)
-    var tag: UInt8 { cell.load(as: UInt8.self) }
+    static func storedTag(_ value: Value) -> UInt8 {
+        let tag = value.tag
+        guard tag == Value.tagInt else { return tag }
+        return 0x87 + UInt8(integerWidth(Int64(bitPattern: value.w0)))
+    }
 
+    /// Bytes of two's complement that hold `n`: 1, 2, 4 or 8 (one load or store each).
     @inlinable @inline(__always)
-    var keyOffset: Int { cell.load(fromByteOffset: 1, as: UInt8.self) == 255 ? 6 : 2 }
-
-    @inlinable @inline(__always)
-    var keyCount: Int {
-        let n = cell.load(fromByteOffset: 1, as: UInt8.self)
-        return n == 255 ? Int(cell.loadUnaligned(fromByteOffset: 2, as: UInt32.self)) : Int(n)
+    static func integerWidth(_ n: Int64) -> Int {
+        let bits = 65 - (n < 0 ? (~n).leadingZeroBitCount : n.leadingZeroBitCount)
+        return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8
     }
 
     @inlinable @inline(__always)
-    var payload: UnsafeMutableRawPointer { cell + keyOffset + keyCount }
+    static func isIntegerTag(_ tag: UInt8) -> Bool { tag & 0xF8 == 0x88 }
 
-    /// Bytes the cell's malloc chunk takes (usable size plus glibc's size word), for MEMORY USAGE.
-    public var cellBytes: Int { cinnabar_malloc_usable_size(cell) + 8 }
+    /// Whether a stored tag's payload is a retained reference (a heap string or a collection).
+    @inlinable @inline(__always)
+    static func holdsReference(_ tag: UInt8) -> Bool { tag >= Value.tagHeapString && !isIntegerTag(tag) }
+
+    /// Reads a stored integer of `width` bytes at `p`.
+    @inlinable @inline(__always)
+    static func loadInteger(_ p: UnsafeRawPointer, width: Int) -> Int64 {
+        switch width {
+        case 1: return Int64(p.load(as: Int8.self))
+        case 2: return Int64(p.loadUnaligned(as: Int16.self))
+        case 4: return Int64(p.loadUnaligned(as: Int32.self))
+        default: return p.loadUnaligned(as: Int64.self)
+        }
+    }
+
+    /// Writes `n` in `width` bytes (its ``integerWidth(_:)`` or more) at `p`.
+    @inlinable @inline(__always)
+    static func storeInteger(_ n: Int64, width: Int, at p: UnsafeMutableRawPointer) {
+        switch width {
+        case 1: p.storeBytes(of: Int8(truncatingIfNeeded: n), as: Int8.self)
+        case 2: p.storeBytes(of: Int16(truncatingIfNeeded: n), as: Int16.self)
+        case 4: p.storeBytes(of: Int32(truncatingIfNeeded: n), as: Int32.self)
+        default: p.storeBytes(of: n, as: Int64.self)
+        }
+    }
+
+    /// Whether the entry's data is in a cell rather than in the slot.
+    @inlinable @inline(__always)
+    var isInCell: Bool { w0 & 0xFF00 == 0xFF00 }
+
+    @inlinable @inline(__always)
+    var cell: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: UInt(w1))! }
+
+    @inlinable @inline(__always)
+    static func keyOffset(_ p: UnsafeRawPointer) -> Int { p.load(fromByteOffset: 1, as: UInt8.self) == 255 ? 6 : 2 }
+
+    @inlinable @inline(__always)
+    static func keyCount(_ p: UnsafeRawPointer) -> Int {
+        let n = p.load(fromByteOffset: 1, as: UInt8.self)
+        return n == 255 ? Int(p.loadUnaligned(fromByteOffset: 2, as: UInt32.self)) : Int(n)
+    }
+
+    @inlinable @inline(__always)
+    static func payloadOffset(_ p: UnsafeRawPointer) -> Int { keyOffset(p) + keyCount(p) }
+
+    /// Calls `body` with the entry's data (the cell, or a copy of the slot's bytes): for reads.
+    @inlinable @inline(__always)
+    func withData<R>(_ body: (UnsafeMutableRawPointer) throws -> R) rethrows -> R {
+        if isInCell { return try body(cell) }
+        var words = (w0, w1, w2)
+        return try withUnsafeMutableBytes(of: &words) { try body($0.baseAddress!) }
+    }
+
+    @inlinable @inline(__always)
+    var tag: UInt8 { isInCell ? cell.load(as: UInt8.self) : UInt8(truncatingIfNeeded: w0) }
+
+    /// Bytes the entry's cell takes (its malloc chunk: usable size plus glibc's size word; 0 in the slot), for
+    /// MEMORY USAGE.
+    public var cellBytes: Int { isInCell ? cinnabar_malloc_usable_size(cell) + 8 : 0 }
 
     // MARK: - The key
 
     /// The key as `Bytes` (inline up to 23 bytes; longer keys are copied to the heap).
     @inlinable
-    public var key: Bytes { Bytes(UnsafeRawBufferPointer(start: cell + keyOffset, count: keyCount)) }
+    public var key: Bytes { withKey { Bytes($0) } }
 
     /// Calls `body` with the key's bytes, valid only during the call.
     @inlinable
     public func withKey<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try body(UnsafeRawBufferPointer(start: cell + keyOffset, count: keyCount))
+        try withData { p in
+            try body(UnsafeRawBufferPointer(start: p + KeyCell.keyOffset(p), count: KeyCell.keyCount(p)))
+        }
     }
 
     @inlinable
@@ -111,9 +203,16 @@ public struct KeyCell: KeyTableSlot {
     @inlinable
     public func matches(_ key: UnsafeRawBufferPointer, hash: UInt32) -> Bool {
         let n = key.count
+        if !isInCell {
+            guard Int(UInt8(truncatingIfNeeded: w0 >> 8)) == n else { return false }
+            if n == 0 { return true }
+            var words = (w0, w1, w2)
+            return withUnsafeBytes(of: &words) { memcmpBytes($0.baseAddress! + 2, key.baseAddress!, n) == 0 }
+        }
+        let c = cell
         if n < 255 {
-            guard cell.load(fromByteOffset: 1, as: UInt8.self) == UInt8(n) else { return false }
-            return n == 0 || memcmpBytes(cell + 2, key.baseAddress!, n) == 0
+            guard c.load(fromByteOffset: 1, as: UInt8.self) == UInt8(n) else { return false }
+            return n == 0 || memcmpBytes(c + 2, key.baseAddress!, n) == 0
         }
         return withKey { memEqual($0, key) }
     }
@@ -157,13 +256,14 @@ public struct KeyCell: KeyTableSlot {
 
     /// Writes `value`'s payload at `p`; its reference, if any, now belongs to the cell.
     @inlinable @inline(__always)
-    static func storePayload(_ value: consuming Value, at p: UnsafeMutableRawPointer) {
+    static func storePayload(_ value: Value, at p: UnsafeMutableRawPointer) {
         let tag = value.tag
         if tag < Value.tagHeapString {
             var words = (value.w0, value.w1, value.w2)
             withUnsafeBytes(of: &words) { copySmall(p, $0.baseAddress!, Int(tag & 0x1F)) }
         } else if tag == Value.tagInt {
-            p.storeBytes(of: value.w0, as: UInt64.self)
+            let n = Int64(bitPattern: value.w0)
+            storeInteger(n, width: integerWidth(n), at: p)
         } else {
             p.storeBytes(of: UInt(bitPattern: Unmanaged.passRetained(value.object!).toOpaque()), as: UInt.self)
         }
@@ -181,7 +281,7 @@ public struct KeyCell: KeyTableSlot {
             v.w2 = words.2 | UInt64(tag) << 56
             return v
         }
-        if tag == Value.tagInt { return Value(integer: Int64(bitPattern: p.loadUnaligned(as: UInt64.self))) }
+        if isIntegerTag(tag) { return Value(integer: loadInteger(p, width: Int(tag - 0x87))) }
         let o = Unmanaged<AnyObject>.fromOpaque(UnsafeRawPointer(bitPattern: p.loadUnaligned(as: UInt.self))!)
         return Value(tag: tag, object: retain ? o.takeUnretainedValue() : o.takeRetainedValue())
     }
@@ -189,24 +289,40 @@ public struct KeyCell: KeyTableSlot {
     /// The key's value (a copy: its object, if any, is retained).
     @inlinable
     public var value: Value {
-        @inline(__always)
-        get { KeyCell.loadPayload(tag, at: payload, retain: true) }
+        @inline(__always) get { withData { p in KeyCell.loadPayload(p.load(as: UInt8.self), at: p + KeyCell.payloadOffset(p), retain: true) } }
         set { _ = replaceValue(newValue) }
     }
 
     /// The integer of an int-encoded string value, read without materializing the value (INCR's fast path).
     @inlinable
     public var integer: Int64? {
-        tag == Value.tagInt ? Int64(bitPattern: payload.loadUnaligned(as: UInt64.self)) : nil
+        @inline(__always) get {
+            if !isInCell {
+                let tag = UInt8(truncatingIfNeeded: w0)
+                guard KeyCell.isIntegerTag(tag) else { return nil }
+                let offset = 2 + Int(UInt8(truncatingIfNeeded: w0 >> 8))
+                var words = (w0, w1, w2)
+                return withUnsafeBytes(of: &words) { KeyCell.loadInteger($0.baseAddress! + offset, width: Int(tag - 0x87)) }
+            }
+            let c = cell
+            let tag = c.load(as: UInt8.self)
+            return KeyCell.isIntegerTag(tag) ? KeyCell.loadInteger(c + KeyCell.payloadOffset(c), width: Int(tag - 0x87)) : nil
+        }
     }
 
-    /// Stores an integer value: in place when the value is an integer already.
-    @inlinable
+    /// Stores an integer value: in place when the value is an integer of the same width already.
+    @inlinable @inline(__always)
     public mutating func setInteger(_ n: Int64) {
-        if tag == Value.tagInt {
-            payload.storeBytes(of: UInt64(bitPattern: n), as: UInt64.self)
+        let width = KeyCell.integerWidth(n)
+        let tag = 0x87 + UInt8(width)
+        if !isInCell && UInt8(truncatingIfNeeded: w0) == tag {
+            let offset = 2 + Int(UInt8(truncatingIfNeeded: w0 >> 8))
+            withUnsafeMutableBytes(of: &self) { KeyCell.storeInteger(n, width: width, at: $0.baseAddress! + offset) }
+        } else if isInCell && cell.load(as: UInt8.self) == tag {
+            let c = cell
+            KeyCell.storeInteger(n, width: width, at: c + KeyCell.payloadOffset(c))
         } else {
-            exchangeValue(Value(integer: n))
+            _ = replaceValue(Value(integer: n))
         }
     }
 
@@ -214,77 +330,113 @@ public struct KeyCell: KeyTableSlot {
     @inlinable
     public var holdsString: Bool { tag < Value.tagObject }
 
-    /// Moves the value out of the cell; the cell's payload is dead until ``putValue(_:)``.
+    /// Moves the value out of the entry; the payload is dead until ``putValue(_:)``.
     @inlinable @inline(__always)
-    public func takeValue() -> Value { KeyCell.loadPayload(tag, at: payload, retain: false) }
+    public func takeValue() -> Value {
+        withData { p in KeyCell.loadPayload(p.load(as: UInt8.self), at: p + KeyCell.payloadOffset(p), retain: false) }
+    }
 
-    /// Stores `value` in a cell whose payload is dead (after ``takeValue()``), growing or shrinking the cell when
-    /// the payload's size changes.
+    /// Stores `value` in an entry whose payload is dead (after ``takeValue()``): in the slot while the key and the
+    /// payload fit there, else in a cell grown or shrunk to fit. The entry moves between slot and cell as the
+    /// payload's size requires.
     @inlinable @inline(__always)
-    public mutating func putValue(_ value: consuming Value) {
-        let tag = value.tag
-        let keyEnd = keyOffset + keyCount
-        let newSize = KeyCell.payloadSize(tag)
-        if newSize != KeyCell.payloadSize(self.tag) { resize(to: keyEnd + newSize) }
-        cell.storeBytes(of: tag, as: UInt8.self)
-        KeyCell.storePayload(value, at: cell + keyEnd)
+    public mutating func putValue(_ value: Value) {
+        let tag = KeyCell.storedTag(value)
+        let size = KeyCell.payloadSize(tag)
+        if !isInCell {
+            let n = Int(UInt8(truncatingIfNeeded: w0 >> 8))
+            if 2 + n + size <= KeyCell.slotBytes {
+                withUnsafeMutableBytes(of: &self) { raw in
+                    raw.baseAddress!.storeBytes(of: tag, as: UInt8.self)
+                    KeyCell.storePayload(value, at: raw.baseAddress! + 2 + n)
+                }
+            } else {
+                moveToCell(value, keyCount: n)
+            }
+            return
+        }
+        putValueInCell(value)
+    }
+
+    /// The key's bytes move from the slot to a new cell that also holds `value`.
+    @usableFromInline
+    mutating func moveToCell(_ value: Value, keyCount n: Int) {
+        let tag = KeyCell.storedTag(value)
+        let c = malloc(2 + n + KeyCell.payloadSize(tag))!
+        var words = (w0, w1, w2)
+        withUnsafeBytes(of: &words) { c.copyMemory(from: $0.baseAddress!, byteCount: 2 + n) }
+        c.storeBytes(of: tag, as: UInt8.self)
+        KeyCell.storePayload(value, at: c + 2 + n)
+        w0 = 0xFF00
+        w1 = UInt64(UInt(bitPattern: c))
+        w2 = 0
+    }
+
+    /// `putValue` for an entry in a cell: back into the slot when it fits there now, else the cell resized.
+    @usableFromInline
+    mutating func putValueInCell(_ value: Value) {
+        let tag = KeyCell.storedTag(value)
+        let size = KeyCell.payloadSize(tag)
+        var c = cell
+        let keyOffset = KeyCell.keyOffset(c)
+        let n = KeyCell.keyCount(c)
+        if keyOffset == 2 && 2 + n + size <= KeyCell.slotBytes {
+            var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            withUnsafeMutableBytes(of: &words) { raw in
+                let p = raw.baseAddress!
+                p.copyMemory(from: c, byteCount: 2 + n)
+                p.storeBytes(of: tag, as: UInt8.self)
+                KeyCell.storePayload(value, at: p + 2 + n)
+            }
+            free(c)
+            (w0, w1, w2) = words
+            return
+        }
+        if size != KeyCell.payloadSize(c.load(as: UInt8.self)) {
+            let needed = keyOffset + n + size
+            let usable = cinnabar_malloc_usable_size(c)
+            if needed > usable || usable - needed >= 32 {
+                c = realloc(c, needed)!
+                w1 = UInt64(UInt(bitPattern: c))
+            }
+        }
+        c.storeBytes(of: tag, as: UInt8.self)
+        KeyCell.storePayload(value, at: c + keyOffset + n)
     }
 
     /// Replaces the value and returns the old one (its reference moves to the caller).
     @inlinable @inline(__always)
     @discardableResult
-    public mutating func exchangeValue(_ value: consuming Value) -> Value {
-        let oldTag = tag
-        let keyEnd = keyOffset + keyCount
-        let old = KeyCell.loadPayload(oldTag, at: cell + keyEnd, retain: false)
-        let newTag = value.tag
-        let newSize = KeyCell.payloadSize(newTag)
-        if newSize != KeyCell.payloadSize(oldTag) { resize(to: keyEnd + newSize) }
-        cell.storeBytes(of: newTag, as: UInt8.self)
-        KeyCell.storePayload(value, at: cell + keyEnd)
+    public mutating func exchangeValue(_ value: Value) -> Value {
+        let old = takeValue()
+        putValue(value)
         return old
     }
 
     /// Replaces the value; returns the old one only when it held a reference (a heap string or a collection,
     /// whose reference moves to the caller), so that replacing a short string or an integer reads nothing back.
     @inlinable @inline(__always)
-    public mutating func replaceValue(_ value: consuming Value) -> Value? {
+    public mutating func replaceValue(_ value: Value) -> Value? {
         let oldTag = tag
-        let keyEnd = keyOffset + keyCount
-        let old: Value? = oldTag >= Value.tagHeapString && oldTag != Value.tagInt
-            ? KeyCell.loadPayload(oldTag, at: cell + keyEnd, retain: false) : nil
-        let newTag = value.tag
-        let newSize = KeyCell.payloadSize(newTag)
-        if newSize != KeyCell.payloadSize(oldTag) { resize(to: keyEnd + newSize) }
-        cell.storeBytes(of: newTag, as: UInt8.self)
-        KeyCell.storePayload(value, at: cell + keyEnd)
+        let old: Value? = KeyCell.holdsReference(oldTag) ? takeValue() : nil
+        putValue(value)
         return old
     }
 
-    /// Moves the cell to a block of `size` bytes when its chunk is too small or much too large.
-    @usableFromInline
-    mutating func resize(to size: Int) {
-        let usable = cinnabar_malloc_usable_size(cell)
-        if size > usable || usable - size >= 32 { cell = realloc(cell, size)! }
-    }
-
-    /// Frees the cell and returns its value and metadata (a slot removed from the table).
+    /// Frees the entry's cell, if any, and returns its value and metadata (a slot removed from the table).
     @inlinable
     public consuming func consume() -> StoredValue {
         let v = takeValue()
-        free(cell)
+        if isInCell { free(cell) }
         return StoredValue(value: v, lru: lru, epoch: epoch)
     }
 
     public static func destroy(_ entry: UnsafeMutablePointer<KeyCell>) {
-        let c = entry.pointee
-        let tag = c.tag
-        if tag >= Value.tagHeapString && tag != Value.tagInt {
-            Unmanaged<AnyObject>.fromOpaque(UnsafeRawPointer(bitPattern: c.payload.loadUnaligned(as: UInt.self))!).release()
-        }
-        free(c.cell)
+        let tag = entry.pointee.tag
+        if KeyCell.holdsReference(tag) { _ = entry.pointee.takeValue() }
+        if entry.pointee.isInCell { free(entry.pointee.cell) }
     }
 }
 
-/// The main table: each key's cell, with its access stamp.
+/// The main table: each key's slot, with its entry inline or in a cell.
 public typealias ValueTable = KeyTable<KeyCell>

@@ -79,6 +79,19 @@ struct KeyCellTests {
             #expect(c.value.integer == n &+ 1)
             destroy(c)
         }
+        // Integers are stored in as few bytes as hold them; a change of width moves the entry between slot and cell.
+        for n: Int64 in [0, 1, -1, 127, 128, -128, -129, 32767, 32768, -32769, 1 << 31, -(1 << 31), 1 << 40,
+                         -(1 << 40), Int64.max, Int64.min] {
+            var c = cell(bytes(20), Value(integer: n))
+            #expect(c.integer == n, "\(n)")
+            #expect(c.isInCell == (KeyCell.integerWidth(n) > 2), "\(n)")
+            for m in [n &+ 1, n &- 1, 0, Int64.max, 5] {
+                c.setInteger(m)
+                #expect(c.integer == m && c.value.integer == m, "\(n) -> \(m)")
+                #expect(c.withKey { Array($0) } == bytes(20))
+            }
+            destroy(c)
+        }
         var s = cell(bytes(4), stringValue(bytes(30)))
         #expect(s.integer == nil)
         s.setInteger(-5)
@@ -127,6 +140,41 @@ struct KeyCellTests {
             previous = v
         }
         destroy(c)
+    }
+
+    @Test("An entry lives in its slot while key and payload fit 24 bytes, and moves to a cell and back")
+    func slotAndCell() {
+        let key = bytes(10, 1)
+        var c = cell(key, stringValue(bytes(12)))
+        #expect(!c.isInCell && c.cellBytes == 0, "2 + 10 + 12 bytes fit the slot")
+        let object = Tracked()
+        let steps: [(Value, Bool)] = [
+            (stringValue(bytes(13)), true), (Value(integer: 7), false), (stringValue(bytes(23), raw: true), true),
+            (Value(object: object, type: .hash), false), (stringValue(bytes(200)), false), (stringValue([]), false),
+            (stringValue(bytes(20)), true), (stringValue(bytes(2)), false),
+        ]
+        for (v, inCell) in steps {
+            _ = c.replaceValue(v)
+            #expect(c.isInCell == inCell)
+            #expect(c.withKey { Array($0) } == key)
+            #expect(key.withUnsafeBytes { c.matches($0, hash: 0) })
+            if v.isString {
+                #expect(string(c.value) == string(v))
+                #expect(c.value.stringEncoding == v.stringEncoding)
+            } else {
+                #expect(c.value.collection === object)
+            }
+        }
+        c.setInteger(5)
+        #expect(c.integer == 5 && !c.isInCell)
+        destroy(c)
+        // A 22-byte key with an integer needs 32 bytes: a cell from the start.
+        let long = cell(bytes(22), Value(integer: 1))
+        #expect(long.isInCell && long.integer == 1)
+        destroy(long)
+        let short = cell(bytes(14), Value(integer: 1))
+        #expect(!short.isInCell && short.integer == 1)
+        destroy(short)
     }
 
     @Test("replaceValue hands back only a value that held a reference")
