@@ -124,7 +124,7 @@ public final class Database {
     }
 
     /// Lends the value of the key at `index` to `body` for in-place modification: the value is moved out of its
-    /// cell for the call, so a heap string that only the key references can be changed without a copy. `body`
+    /// entry for the call, so a heap string that only the key references can be changed without a copy. `body`
     /// must not touch the keyspace. Call ``modified(_:)`` afterwards.
     @inlinable
     public func withValue<R, E: Error>(at index: Int, _ body: (inout Value) throws(E) -> R) throws(E) -> R {

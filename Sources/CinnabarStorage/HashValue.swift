@@ -24,9 +24,9 @@ public struct HashLimits: Sendable {
 
 public final class HashValue: EncodedCollection, DigestibleValue {
     /// One word, so that a hash object is a 32-byte malloc chunk. Bit 0 clear: the listpack (field, value,
-    /// field, value...; see PackedList: the block's address and, in the top 16 bits, its string count); bit 0 set: the retained FieldTable of the hashtable encoding. Bit 1 set:
-    /// the word is a retained FieldDeadlines side table, which holds the encoding word itself (so deadlines cost
-    /// nothing until a field has one).
+    /// field, value...; see PackedList: the block's address and, in the top 16 bits, its string count); bit 0 set:
+    /// the retained FieldTable of the hashtable encoding. Bit 1 set: the word is a retained FieldDeadlines side
+    /// table, which holds the encoding word itself (so deadlines cost nothing until a field has one).
     private var storage: UInt = 0
 
     public init() {}

@@ -6,9 +6,10 @@
 //     [tag: UInt8][255][key length: UInt32, unaligned][key][payload] longer keys (cells only)
 //
 // The tag is Value's tag byte, and the payload is what that tag needs and nothing more: the bytes of an inline
-// string (0...23, its length is in the tag), an integer in as few bytes as hold it (1, 2, 4 or 8: tags 0x88, 0x89, 0x8B, 0x8F), or a
-// retained reference (a heap string or a collection object). In the slot, a key length byte of 0xFF marks a cell, whose address is the slot's second
-// word. The slot's last word is the chain link and the access stamp with the save epoch.
+// string (0...23, its length is in the tag), an integer in as few bytes as hold it (1, 2, 4 or 8: tags 0x88, 0x89,
+// 0x8B, 0x8F), or a retained reference (a heap string or a collection object). In the slot, a key length byte of
+// 0xFF marks a cell, whose address is the slot's second word. The slot's last word is the chain link and the access
+// stamp with the save epoch.
 // A 10-byte key with a 10-byte value, or with a hash object, is the 32-byte slot alone: no allocation and no
 // pointer to follow, where Redis spends a dictEntry, a robj and the key's sds. This is Valkey 8's "embedded key"
 // idea taken further: the value's bytes share the place too, and short entries need no allocation at all.
@@ -75,8 +76,16 @@ public struct KeyCell: KeyTableSlot {
             (w0, w1, w2) = words
             return
         }
+        w0 = 0xFF00
+        w1 = UInt64(UInt(bitPattern: KeyCell.makeCell(key: key, tag: tag, value: value)))
+    }
+
+    /// A new cell holding `key` and `value`, whose stored tag is `tag`.
+    @usableFromInline
+    static func makeCell(key: UnsafeRawBufferPointer, tag: UInt8, value: Value) -> UnsafeMutableRawPointer {
+        let n = key.count
         let keyOffset = n < 255 ? 2 : 6
-        let c = malloc(keyOffset + n + KeyCell.payloadSize(tag))!
+        let c = malloc(keyOffset + n + payloadSize(tag))!
         c.storeBytes(of: tag, as: UInt8.self)
         if n < 255 {
             c.storeBytes(of: UInt8(n), toByteOffset: 1, as: UInt8.self)
@@ -85,9 +94,8 @@ public struct KeyCell: KeyTableSlot {
             c.storeBytes(of: UInt32(n), toByteOffset: 2, as: UInt32.self)
         }
         if let k = key.baseAddress { (c + keyOffset).copyMemory(from: k, byteCount: n) }
-        KeyCell.storePayload(value, at: c + keyOffset + n)
-        w0 = 0xFF00
-        w1 = UInt64(UInt(bitPattern: c))
+        storePayload(value, at: c + keyOffset + n)
+        return c
     }
 
     @inlinable
@@ -156,6 +164,10 @@ public struct KeyCell: KeyTableSlot {
     @inlinable @inline(__always)
     var cell: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: UInt(w1))! }
 
+    /// The key's length when the entry is in the slot (byte 1; 0xFF there means a cell instead).
+    @inlinable @inline(__always)
+    var slotKeyCount: Int { Int(UInt8(truncatingIfNeeded: w0 >> 8)) }
+
     @inlinable @inline(__always)
     static func keyOffset(_ p: UnsafeRawPointer) -> Int { p.load(fromByteOffset: 1, as: UInt8.self) == 255 ? 6 : 2 }
 
@@ -204,7 +216,7 @@ public struct KeyCell: KeyTableSlot {
     public func matches(_ key: UnsafeRawBufferPointer, hash: UInt32) -> Bool {
         let n = key.count
         if !isInCell {
-            guard Int(UInt8(truncatingIfNeeded: w0 >> 8)) == n else { return false }
+            guard slotKeyCount == n else { return false }
             if n == 0 { return true }
             var words = (w0, w1, w2)
             return withUnsafeBytes(of: &words) { memcmpBytes($0.baseAddress! + 2, key.baseAddress!, n) == 0 }
@@ -289,7 +301,7 @@ public struct KeyCell: KeyTableSlot {
     /// The key's value (a copy: its object, if any, is retained).
     @inlinable
     public var value: Value {
-        @inline(__always) get { withData { p in KeyCell.loadPayload(p.load(as: UInt8.self), at: p + KeyCell.payloadOffset(p), retain: true) } }
+        @inline(__always) get { loadValue(retain: true) }
         set { _ = replaceValue(newValue) }
     }
 
@@ -300,13 +312,16 @@ public struct KeyCell: KeyTableSlot {
             if !isInCell {
                 let tag = UInt8(truncatingIfNeeded: w0)
                 guard KeyCell.isIntegerTag(tag) else { return nil }
-                let offset = 2 + Int(UInt8(truncatingIfNeeded: w0 >> 8))
+                let offset = 2 + slotKeyCount
                 var words = (w0, w1, w2)
-                return withUnsafeBytes(of: &words) { KeyCell.loadInteger($0.baseAddress! + offset, width: Int(tag - 0x87)) }
+                return withUnsafeBytes(of: &words) {
+                    KeyCell.loadInteger($0.baseAddress! + offset, width: Int(tag - 0x87))
+                }
             }
             let c = cell
             let tag = c.load(as: UInt8.self)
-            return KeyCell.isIntegerTag(tag) ? KeyCell.loadInteger(c + KeyCell.payloadOffset(c), width: Int(tag - 0x87)) : nil
+            guard KeyCell.isIntegerTag(tag) else { return nil }
+            return KeyCell.loadInteger(c + KeyCell.payloadOffset(c), width: Int(tag - 0x87))
         }
     }
 
@@ -316,7 +331,7 @@ public struct KeyCell: KeyTableSlot {
         let width = KeyCell.integerWidth(n)
         let tag = 0x87 + UInt8(width)
         if !isInCell && UInt8(truncatingIfNeeded: w0) == tag {
-            let offset = 2 + Int(UInt8(truncatingIfNeeded: w0 >> 8))
+            let offset = 2 + slotKeyCount
             withUnsafeMutableBytes(of: &self) { KeyCell.storeInteger(n, width: width, at: $0.baseAddress! + offset) }
         } else if isInCell && cell.load(as: UInt8.self) == tag {
             let c = cell
@@ -332,8 +347,14 @@ public struct KeyCell: KeyTableSlot {
 
     /// Moves the value out of the entry; the payload is dead until ``putValue(_:)``.
     @inlinable @inline(__always)
-    public func takeValue() -> Value {
-        withData { p in KeyCell.loadPayload(p.load(as: UInt8.self), at: p + KeyCell.payloadOffset(p), retain: false) }
+    public func takeValue() -> Value { loadValue(retain: false) }
+
+    /// The value read from the entry's data; `retain` false moves the entry's reference out.
+    @inlinable @inline(__always)
+    func loadValue(retain: Bool) -> Value {
+        withData { p in
+            KeyCell.loadPayload(p.load(as: UInt8.self), at: p + KeyCell.payloadOffset(p), retain: retain)
+        }
     }
 
     /// Stores `value` in an entry whose payload is dead (after ``takeValue()``): in the slot while the key and the
@@ -344,14 +365,14 @@ public struct KeyCell: KeyTableSlot {
         let tag = KeyCell.storedTag(value)
         let size = KeyCell.payloadSize(tag)
         if !isInCell {
-            let n = Int(UInt8(truncatingIfNeeded: w0 >> 8))
+            let n = slotKeyCount
             if 2 + n + size <= KeyCell.slotBytes {
                 withUnsafeMutableBytes(of: &self) { raw in
                     raw.baseAddress!.storeBytes(of: tag, as: UInt8.self)
                     KeyCell.storePayload(value, at: raw.baseAddress! + 2 + n)
                 }
             } else {
-                moveToCell(value, keyCount: n)
+                moveToCell(value)
             }
             return
         }
@@ -360,13 +381,13 @@ public struct KeyCell: KeyTableSlot {
 
     /// The key's bytes move from the slot to a new cell that also holds `value`.
     @usableFromInline
-    mutating func moveToCell(_ value: Value, keyCount n: Int) {
-        let tag = KeyCell.storedTag(value)
-        let c = malloc(2 + n + KeyCell.payloadSize(tag))!
+    mutating func moveToCell(_ value: Value) {
         var words = (w0, w1, w2)
-        withUnsafeBytes(of: &words) { c.copyMemory(from: $0.baseAddress!, byteCount: 2 + n) }
-        c.storeBytes(of: tag, as: UInt8.self)
-        KeyCell.storePayload(value, at: c + 2 + n)
+        let n = slotKeyCount
+        let c = withUnsafeBytes(of: &words) {
+            KeyCell.makeCell(key: UnsafeRawBufferPointer(start: $0.baseAddress! + 2, count: n),
+                             tag: KeyCell.storedTag(value), value: value)
+        }
         w0 = 0xFF00
         w1 = UInt64(UInt(bitPattern: c))
         w2 = 0

@@ -9,9 +9,9 @@
 //    eviction sampling).
 // Invariant while rehashing: an entry whose old-table bucket is below `rehashIndex` is chained in the new table,
 // every other entry in the old one, so a lookup walks exactly one chain.
-// The entry type is a parameter: the main table's entries are KeyCell (a 16-byte slot pointing at one allocation
-// holding the key and its value, KeyCell.swift); the expires table's are KeyTableEntry (the key as Bytes and a
-// deadline).
+// The entry type is a parameter: the main table's entries are KeyCell (a 32-byte slot holding a short key and its
+// value, or pointing at one allocation that holds them, KeyCell.swift); the expires table's are KeyTableEntry (the
+// key as Bytes and a deadline).
 // SPDX-License-Identifier: BSD-3-Clause
 
 /// What KeyTable needs of an entry: its chain link, its key's hash and comparison, and how to end its life.

@@ -26,7 +26,8 @@ struct PackedList {
     static var headerSize: Int { 4 }
 
     /// The most strings a list holds: the count is 16 bits of its owner's word. Owners convert to their table
-    /// encoding before passing it (``HashLimits/packedEntryLimit``, ``SetLimits/packedEntryLimit``).
+    /// encoding before passing it (``HashLimits/packedEntryLimit``, ``SetLimits/packedEntryLimit``; ZSetValue keeps
+    /// its own listpack in a word of the same shape, ``ZSetLimits/packedEntryLimit``).
     static var maxCount: Int { 0xFFFF }
 
     /// The bits of an owner's word that hold the block's address (the low bits are the owner's tags).

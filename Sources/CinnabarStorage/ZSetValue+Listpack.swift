@@ -14,9 +14,6 @@ extension ZSetValue {
     /// Redis refuses to grow a listpack past 1 GB (lpSafeToAdd); the set converts instead.
     static let packedMaximum = 1 << 30
 
-    /// Bytes before the entries: the UInt32 count of entry bytes used.
-    static var packedHeaderSize: Int { 4 }
-
     /// Entry bytes used (0 without a buffer; a buffer is freed when it empties).
     var packedUsed: Int {
         @inline(__always) get { packedBuffer.map { Int($0.load(as: UInt32.self)) } ?? 0 }
@@ -29,15 +26,9 @@ extension ZSetValue {
     /// The buffer's size, a function of the bytes used (so it needs no field).
     var packedCapacity: Int { ZSetValue.packedCapacity(for: packedUsed) }
 
-    /// The buffer size (header included) for `n` entry bytes: exact to malloc's 16-byte steps (24, 40, 56...
-    /// bytes) up to 512 bytes, then within a quarter above the size; 0 for none. Monotonic in `n`.
-    static func packedCapacity(for n: Int) -> Int {
-        if n == 0 { return 0 }
-        let total = n + packedHeaderSize
-        if total <= 512 { return ((total + 8 + 15) & ~15) - 8 }
-        let step = 1 << (Int.bitWidth - total.leadingZeroBitCount - 3)
-        return (total + step - 1) & ~(step - 1)
-    }
+    /// The buffer size (header included) for `n` entry bytes: PackedList's block sizes (the same 4-byte header of
+    /// bytes used, the same size steps), and 0 for no buffer.
+    static func packedCapacity(for n: Int) -> Int { n == 0 ? 0 : PackedList.blockSize(for: n) }
 
     /// The entry at `offset`: its score, its member bytes (valid until the buffer changes) and the next offset.
     @inline(__always)

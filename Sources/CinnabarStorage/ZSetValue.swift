@@ -23,7 +23,7 @@ public struct ZSetLimits: Sendable {
 
     /// zset-max-listpack-entries as the listpack can honour it: its member count is 16 bits, so a sorted set
     /// converts past 65 535 members whatever the configuration says.
-    var packedEntryLimit: Int { min(maxListpackEntries, 0xFFFF) }
+    var packedEntryLimit: Int { min(maxListpackEntries, PackedList.maxCount) }
 }
 
 /// ZADD's options (Redis's ZADD_IN_* flags).
@@ -112,36 +112,35 @@ public struct ZLexRange {
 
 /// A sorted set. One event loop owns it; readers get member bytes valid only inside their callback.
 public final class ZSetValue: EncodedCollection, DigestibleValue {
-    /// The listpack (ZSetValue+Listpack.swift): the buffer's address and, in the top 16 bits, its member count;
-    /// or, with the low bit set, the retained ZSetTable of the skiplist encoding. One word makes the object 24
-    /// bytes, a 32-byte malloc chunk; the buffer starts with its used size and its length follows from that.
+    /// The listpack (ZSetValue+Listpack.swift): the buffer's address and, in the top 16 bits, its member count, as
+    /// PackedList keeps its word; or, with the low bit set, the retained ZSetTable of the skiplist encoding. One
+    /// word makes the object 24 bytes, a 32-byte malloc chunk; the buffer starts with its used size (PackedList's
+    /// header) and its length follows from that.
     private var word: UInt = 0
 
     /// The listpack buffer (header included), nil when empty or once the table exists.
     var packedBuffer: UnsafeMutableRawPointer? {
         @inline(__always) get {
-            word & 1 == 0 ? UnsafeMutableRawPointer(bitPattern: word & ZSetValue.addressMask) : nil
+            word & 1 == 0 ? UnsafeMutableRawPointer(bitPattern: word & PackedList.addressMask) : nil
         }
         set {
             precondition(word & 1 == 0, "a skiplist zset has no listpack")
             let address = UInt(bitPattern: newValue)
-            precondition(address & ~ZSetValue.addressMask == 0)
-            word = newValue == nil ? 0 : address | word & ~ZSetValue.addressMask
+            precondition(address & ~PackedList.addressMask == 0)
+            word = newValue == nil ? 0 : address | word & ~PackedList.addressMask
         }
     }
 
-    /// The bits of `word` that hold the buffer's address.
-    static var addressMask: UInt { 0x0000_FFFF_FFFF_FFFF }
-
     /// The first listpack entry.
     var packed: UnsafeMutableRawPointer? {
-        @inline(__always) get { packedBuffer.map { $0 + ZSetValue.packedHeaderSize } }
+        @inline(__always) get { packedBuffer.map { $0 + PackedList.headerSize } }
     }
 
     /// Skiplist encoding, nil while the set is a listpack. Set only once the listpack buffer is freed.
     var table: ZSetTable? {
         @inline(__always) get {
-            word & 1 == 0 ? nil : Unmanaged<ZSetTable>.fromOpaque(UnsafeRawPointer(bitPattern: word & ~1)!).takeUnretainedValue()
+            guard word & 1 != 0 else { return nil }
+            return Unmanaged<ZSetTable>.fromOpaque(UnsafeRawPointer(bitPattern: word & ~1)!).takeUnretainedValue()
         }
         set {
             if word & 1 != 0 {
@@ -157,8 +156,8 @@ public final class ZSetValue: EncodedCollection, DigestibleValue {
     var packedCount: Int {
         @inline(__always) get { Int(word >> 48) }
         set {
-            precondition(newValue <= 0xFFFF && word & 1 == 0)
-            word = word & ZSetValue.addressMask | UInt(newValue) << 48
+            precondition(newValue <= PackedList.maxCount && word & 1 == 0)
+            word = word & PackedList.addressMask | UInt(newValue) << 48
         }
     }
 
@@ -176,7 +175,7 @@ public final class ZSetValue: EncodedCollection, DigestibleValue {
         } else if let source = other.packedBuffer {
             let used = other.packedUsed
             packedBuffer = malloc(ZSetValue.packedCapacity(for: used))
-            packedBuffer!.copyMemory(from: source, byteCount: ZSetValue.packedHeaderSize + used)
+            packedBuffer!.copyMemory(from: source, byteCount: PackedList.headerSize + used)
             packedCount = other.packedCount
         }
     }

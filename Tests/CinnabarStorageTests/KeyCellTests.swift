@@ -10,7 +10,9 @@ private final class Tracked: EncodedCollection {
     func duplicate() -> AnyObject { Tracked() }
 }
 
-private func bytes(_ n: Int, _ seed: UInt8 = 0) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ Int(seed)) } }
+private func bytes(_ n: Int, _ seed: UInt8 = 0) -> [UInt8] {
+    (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ Int(seed)) }
+}
 
 private func cell(_ key: [UInt8], _ value: Value, lru: UInt32 = 0, epoch: UInt8 = 0) -> KeyCell {
     key.withUnsafeBytes { KeyCell(key: $0, value: value, lru: lru, epoch: epoch) }
@@ -230,7 +232,9 @@ struct KeyCellTests {
             func key(_ i: Int) -> [UInt8] { Array("key:\(i)".utf8) + (i % 7 == 0 ? bytes(260) : []) }
             for i in 0..<20_000 {
                 let v = i == 5 ? Value(object: object, type: .list) : Value(integer: Int64(i))
-                key(i).withUnsafeBytes { t.insert(KeyCell(key: $0, value: v, lru: UInt32(i), epoch: 0), hash: keyHash($0)) }
+                key(i).withUnsafeBytes {
+                    t.insert(KeyCell(key: $0, value: v, lru: UInt32(i), epoch: 0), hash: keyHash($0))
+                }
             }
             for i in stride(from: 0, to: 20_000, by: 2) where i != 6 {
                 let index = key(i).withUnsafeBytes { t.find($0, hash: keyHash($0)) }!
@@ -244,7 +248,8 @@ struct KeyCellTests {
                 #expect((index != nil) == (i % 2 == 1 || i == 6))
                 if let index, i != 5 { #expect(t.entry(index).pointee.value.integer == Int64(i)) }
             }
-            #expect(t.entry(key(5).withUnsafeBytes { t.find($0, hash: keyHash($0)) }!).pointee.value.collection === object)
+            let five = key(5).withUnsafeBytes { t.find($0, hash: keyHash($0)) }!
+            #expect(t.entry(five).pointee.value.collection === object)
         }
         #expect(weakObject == nil, "the table's deinit released the object its cell held")
     }
