@@ -144,3 +144,8 @@ extension HashValue {
         return expired
     }
 }
+
+extension Bytes {
+    /// Heap bytes held by this string (0 when inline): the storage object's header and count, and the bytes.
+    var heapBytes: Int { count > Bytes.inlineCapacity ? count + 32 : 0 }
+}

@@ -25,7 +25,7 @@ public struct HashLimits: Sendable {
 public final class HashValue: EncodedCollection, DigestibleValue {
     /// One word, so that a hash object is a 32-byte malloc chunk. Bit 0 clear: the listpack (field, value,
     /// field, value...; see PackedList: the block's address and, in the top 16 bits, its string count); bit 0 set:
-    /// the retained FieldTable of the hashtable encoding. Bit 1 set: the word is a retained FieldDeadlines side
+    /// the retained HashFieldTable of the hashtable encoding. Bit 1 set: the word is a retained FieldDeadlines side
     /// table, which holds the encoding word itself (so deadlines cost nothing until a field has one).
     private var storage: UInt = 0
 
@@ -34,14 +34,14 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     deinit {
         let w = word
         if w & 1 != 0 {
-            Unmanaged<FieldTable<Bytes>>.fromOpaque(UnsafeRawPointer(bitPattern: w & ~1)!).release()
+            Unmanaged<HashFieldTable>.fromOpaque(UnsafeRawPointer(bitPattern: w & ~1)!).release()
         } else {
             packed.release()
         }
         if storage & 2 != 0 { detachDeadlines() }
     }
 
-    /// The encoding word: the listpack block or the tagged FieldTable (see `storage`).
+    /// The encoding word: the listpack block or the tagged HashFieldTable (see `storage`).
     private var word: UInt {
         @inline(__always) get { storage & 2 == 0 ? storage : deadlines!.word }
         set {
@@ -81,14 +81,14 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     }
 
     /// The hashtable encoding, nil while the hash is a listpack.
-    private var table: FieldTable<Bytes>? {
+    private var table: HashFieldTable? {
         let w = word
         guard w & 1 != 0 else { return nil }
-        return Unmanaged<FieldTable<Bytes>>.fromOpaque(UnsafeRawPointer(bitPattern: w & ~1)!).takeUnretainedValue()
+        return Unmanaged<HashFieldTable>.fromOpaque(UnsafeRawPointer(bitPattern: w & ~1)!).takeUnretainedValue()
     }
 
     /// Makes `t` the hash's contents (the listpack block must have been released).
-    private func setTable(_ t: FieldTable<Bytes>) {
+    private func setTable(_ t: HashFieldTable) {
         word = UInt(bitPattern: Unmanaged.passRetained(t).toOpaque()) | 1
     }
 
@@ -104,12 +104,7 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     public func duplicate() -> AnyObject {
         let copy = HashValue()
         if let table {
-            let t = FieldTable<Bytes>(capacity: table.count)
-            for i in 0..<table.count {
-                let e = table.entry(i)
-                t.insert(e.pointee.key, hash: UInt64(e.pointee.hash), value: e.pointee.value)
-            }
-            copy.setTable(t)
+            copy.setTable(table.copy())
         } else {
             copy.packed = packed.copy()
         }
@@ -120,13 +115,13 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     /// Converts to the hashtable encoding (hashTypeConvert), presized for `capacity` fields.
     public func convertToTable(capacity: Int = 0) {
         guard table == nil else { return }
-        let t = FieldTable<Bytes>(capacity: max(capacity, count))
+        let t = HashFieldTable(capacity: max(capacity, count))
         var o = 0
         let end = packed.usedBytes
         while o < end {
             let (field, valueOffset) = packed.string(at: o)
             let (value, next) = packed.string(at: valueOffset)
-            t.insert(Bytes(field), hash: keyHash(field), value: Bytes(value))
+            t.insert(field, hash: keyHash(field), value: value)
             o = next
         }
         packed.release()
@@ -153,7 +148,7 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     ) rethrows -> R? {
         if let table {
             guard let i = table.find(field) else { return nil }
-            return try table.entry(i).pointee.value.withUnsafeBytes(body)
+            return try table.withPair(i) { _, v in try body(v) }
         }
         guard let o = packed.find(field, stride: 2) else { return nil }
         return try body(packed.string(at: packed.skip(o)).bytes)
@@ -179,16 +174,18 @@ public final class HashValue: EncodedCollection, DigestibleValue {
         _ field: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, limits: HashLimits, keepTTL: Bool = false
     ) -> Bool {
         if !keepTTL && storage & 2 != 0 { removeFieldDeadline(field) }
+        var table = self.table
         if table == nil && (field.count > limits.maxListpackValue || value.count > limits.maxListpackValue) {
             convertToTable()
+            table = self.table
         }
         if let table {
             let h = keyHash(field)
             if let i = table.find(field, hash: h) {
-                table.entry(i).pointee.value = Bytes(value)
+                table.setValue(at: i, value)
                 return false
             }
-            table.insert(Bytes(field), hash: h, value: Bytes(value))
+            table.insert(field, hash: h, value: value)
             return true
         }
         if let o = packed.find(field, stride: 2) {
@@ -219,10 +216,7 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     /// Calls `body` with every field and value in encoding order (insertion order while listpack-encoded).
     public func forEach(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
         if let table {
-            for i in 0..<table.count {
-                let e = table.entry(i)
-                try e.pointee.key.withUnsafeBytes { f in try e.pointee.value.withUnsafeBytes { v in try body(f, v) } }
-            }
+            for i in 0..<table.count { try table.withPair(i, body) }
             return
         }
         var o = 0
@@ -250,10 +244,7 @@ public final class HashValue: EncodedCollection, DigestibleValue {
         _ i: Int, _ index: Ordinals, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R
     ) rethrows -> R {
         if let table {
-            let e = table.entry(i)
-            return try e.pointee.key.withUnsafeBytes { f in
-                try e.pointee.value.withUnsafeBytes { v in try body(f, v) }
-            }
+            return try table.withPair(i, body)
         }
         let (field, valueOffset) = packed.string(at: Int(index.offsets[i]))
         return try body(field, packed.string(at: valueOffset).bytes)
@@ -275,8 +266,7 @@ public final class HashValue: EncodedCollection, DigestibleValue {
         repeat {
             next = table.scan(cursor: next) { i in
                 visited += 1
-                let e = table.entry(i)
-                e.pointee.key.withUnsafeBytes { f in e.pointee.value.withUnsafeBytes { v in body(f, v) } }
+                table.withPair(i, body)
             }
             iterations -= 1
         } while next != 0 && iterations > 0 && visited < count
@@ -285,19 +275,16 @@ public final class HashValue: EncodedCollection, DigestibleValue {
 
     // MARK: - Memory and digest
 
-    /// Heap bytes held by the hash: the object, its encoding's block(s) and the heap strings of a hashtable
+    /// Heap bytes held by the hash: the object, its encoding's block(s) and the cells of a hashtable's entries
     /// (estimated from a sample of up to 16 entries, as MEMORY USAGE samples in Redis).
     public var heapSize: Int {
         let side = deadlines?.heapBytes ?? 0
         guard let table else { return 32 + packed.allocatedBytes + side }
         let n = table.count
         let sample = min(n, 16)
-        var strings = 0
-        for i in 0..<sample {
-            let e = table.entry(i)
-            strings += e.pointee.key.heapBytes + e.pointee.value.heapBytes
-        }
-        return 32 + table.overheadBytes + (sample > 0 ? strings * n / sample : 0) + side
+        var cells = 0
+        for i in 0..<sample { cells += table.cellBytes(at: i) }
+        return 32 + table.overheadBytes + (sample > 0 ? cells * n / sample : 0) + side
     }
 
     /// xorObjectDigest for hashes: each pair's digest (field then value mixed into zeros, then "!!hexpire!!"
@@ -316,9 +303,4 @@ public final class HashValue: EncodedCollection, DigestibleValue {
             pair.withUnsafeBytes { Digest.xor(&digest, $0) }
         }
     }
-}
-
-extension Bytes {
-    /// Heap bytes held by this string (0 when inline): the storage object's header and count, and the bytes.
-    var heapBytes: Int { count > Bytes.inlineCapacity ? count + 32 : 0 }
 }

@@ -64,7 +64,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
 
     /// One word, so that a set object is a 32-byte malloc chunk: the encoding in the low two bits (malloc blocks
     /// and objects are 16-byte aligned), and the intset block, the listpack (block and, in the top 16 bits, its
-    /// string count; see PackedList) or the retained FieldTable.
+    /// string count; see PackedList) or the retained SetMemberTable.
     private var storage: UInt
 
     public var encoding: Encoding { Encoding(rawValue: UInt8(storage & 3))! }
@@ -86,13 +86,13 @@ public final class SetValue: EncodedCollection, DigestibleValue {
     }
 
     /// The hashtable encoding, nil for the compact ones.
-    private var table: FieldTable<Void>? {
+    private var table: SetMemberTable? {
         guard storage & 3 == 2 else { return nil }
-        return Unmanaged<FieldTable<Void>>.fromOpaque(UnsafeRawPointer(pointer!)).takeUnretainedValue()
+        return Unmanaged<SetMemberTable>.fromOpaque(UnsafeRawPointer(pointer!)).takeUnretainedValue()
     }
 
     /// Frees the current encoding's memory and makes `t` the set's contents.
-    private func replaceContents(with t: FieldTable<Void>) {
+    private func replaceContents(with t: SetMemberTable) {
         releaseContents()
         storage = UInt(bitPattern: Unmanaged.passRetained(t).toOpaque()) | UInt(Encoding.hashtable.rawValue)
     }
@@ -101,7 +101,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
         switch encoding {
         case .intset: ints.release()
         case .listpack: packed.release()
-        case .hashtable: Unmanaged<FieldTable<Void>>.fromOpaque(UnsafeRawPointer(pointer!)).release()
+        case .hashtable: Unmanaged<SetMemberTable>.fromOpaque(UnsafeRawPointer(pointer!)).release()
         }
     }
 
@@ -109,7 +109,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
     public init(encoding: Encoding = .intset, capacity: Int = 0) {
         storage = UInt(encoding.rawValue)
         if encoding == .hashtable {
-            storage = UInt(bitPattern: Unmanaged.passRetained(FieldTable<Void>(capacity: capacity)).toOpaque()) | 2
+            storage = UInt(bitPattern: Unmanaged.passRetained(SetMemberTable(capacity: capacity)).toOpaque()) | 2
         }
     }
 
@@ -148,13 +148,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
         case .intset: copy.ints = ints.copy()
         case .listpack: copy.packed = packed.copy()
         case .hashtable:
-            let source = table!
-            let t = FieldTable<Void>(capacity: source.count)
-            for i in 0..<source.count {
-                let e = source.entry(i)
-                t.insert(e.pointee.key, hash: UInt64(e.pointee.hash), value: ())
-            }
-            copy.replaceContents(with: t)
+            copy.replaceContents(with: table!.copy())
         }
         return copy
     }
@@ -171,9 +165,9 @@ public final class SetValue: EncodedCollection, DigestibleValue {
     /// Converts to the hashtable encoding, presized for `capacity` members.
     public func convertToTable(capacity: Int = 0) {
         guard encoding != .hashtable else { return }
-        let t = FieldTable<Void>(capacity: max(capacity, count))
+        let t = SetMemberTable(capacity: max(capacity, count))
         forEach { m in
-            m.withBytes { b in _ = t.insert(Bytes(b), hash: keyHash(b), value: ()) }
+            m.withBytes { b in _ = t.insert(b, hash: keyHash(b), value: SetMemberTable.noValue) }
         }
         replaceContents(with: t)
     }
@@ -231,7 +225,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
             let t = table!
             let h = keyHash(m)
             if t.find(m, hash: h) != nil { return false }
-            t.insert(Bytes(m), hash: h, value: ())
+            t.insert(m, hash: h, value: SetMemberTable.noValue)
             return true
         case .listpack:
             if packed.find(m) != nil { return false }
@@ -241,7 +235,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
                 packed.append(m)
             } else {
                 convertToTable(capacity: packed.count + 1)
-                table!.insert(Bytes(m), hash: keyHash(m), value: ())
+                table!.insert(m, hash: keyHash(m), value: SetMemberTable.noValue)
             }
             return true
         case .intset:
@@ -258,7 +252,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
                 packed.append(m)
             } else {
                 convertToTable(capacity: n + 1)
-                table!.insert(Bytes(m), hash: keyHash(m), value: ())
+                table!.insert(m, hash: keyHash(m), value: SetMemberTable.noValue)
             }
             return true
         }
@@ -326,7 +320,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
             }
         case .hashtable:
             let t = table!
-            for i in 0..<t.count { try t.entry(i).pointee.key.withUnsafeBytes { try body(.bytes($0)) } }
+            for i in 0..<t.count { try t.withField(i) { try body(.bytes($0)) } }
         }
     }
 
@@ -345,7 +339,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
         switch encoding {
         case .intset: return try body(.integer(ints.get(i)))
         case .listpack: return try body(.bytes(packed.string(at: Int(index.offsets[i])).bytes))
-        case .hashtable: return try table!.entry(i).pointee.key.withUnsafeBytes { try body(.bytes($0)) }
+        case .hashtable: return try table!.withField(i) { try body(.bytes($0)) }
         }
     }
 
@@ -372,7 +366,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
         repeat {
             next = table.scan(cursor: next) { i in
                 visited += 1
-                table.entry(i).pointee.key.withUnsafeBytes { body(.bytes($0)) }
+                table.withField(i) { body(.bytes($0)) }
             }
             iterations -= 1
         } while next != 0 && iterations > 0 && visited < count
@@ -381,7 +375,7 @@ public final class SetValue: EncodedCollection, DigestibleValue {
 
     // MARK: - Memory and digest
 
-    /// Heap bytes held by the set (hashtable strings estimated from a sample of up to 16 members).
+    /// Heap bytes held by the set (a hashtable's cells estimated from a sample of up to 16 members).
     public var heapSize: Int {
         switch encoding {
         case .intset: return 32 + ints.allocatedBytes
@@ -389,9 +383,9 @@ public final class SetValue: EncodedCollection, DigestibleValue {
         case .hashtable:
             let t = table!
             let sample = min(t.count, 16)
-            var strings = 0
-            for i in 0..<sample { strings += t.entry(i).pointee.key.heapBytes }
-            return 32 + t.overheadBytes + (sample > 0 ? strings * t.count / sample : 0)
+            var cells = 0
+            for i in 0..<sample { cells += t.cellBytes(at: i) }
+            return 32 + t.overheadBytes + (sample > 0 ? cells * t.count / sample : 0)
         }
     }
 
