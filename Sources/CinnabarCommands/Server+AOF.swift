@@ -696,7 +696,7 @@ extension Server {
         if aof.status == .on { flushAppendOnlyFile() }
         let dirty = keyspace.dirty
         for db in keyspace.databases { self.flush(database: db) }
-        functionLibraries.flush()
+        existingFunctionLibraries?.flush()
         keyspace.dirty = dirty
         do {
             let manifest = try loadManifestFromDisk()

@@ -58,7 +58,7 @@ extension Server {
             ("used-mem", String(cinnabar_malloc_used())), ("aof-base", aofBase ? "1" : "0"),
         ]
         return RDBSnapshot(keyspace: keyspace, sink: sink, compress: config.get("rdbcompression") != "no", aux: aux,
-                           functionLibraries: functionLibraries.libraries.map(\.code))
+                           functionLibraries: existingFunctionLibraries?.libraries.map(\.code) ?? [])
     }
 
     // MARK: - SAVE
@@ -290,7 +290,7 @@ extension Server {
             // emptyData here does not count changes (the reload restores what was saved).
             let dirty = keyspace.dirty
             for db in keyspace.databases { self.flush(database: db) }
-            functionLibraries.flush()
+            existingFunctionLibraries?.flush()
             keyspace.dirty = dirty
         }
         do {

@@ -104,7 +104,7 @@ extension Server {
         }
         r.fullSyncs += 1
         if r.backlog == nil { createBacklog() }
-        let image = keyspace.rdbImage(aux: replicationAuxFields(), functionLibraries: functionLibraries.libraries.map(\.code),
+        let image = keyspace.rdbImage(aux: replicationAuxFields(), functionLibraries: existingFunctionLibraries?.libraries.map(\.code) ?? [],
                                       compress: config.get("rdbcompression") != "no",
                                       checksum: config.get("rdbchecksum") != "no")
         if psync != nil {

@@ -98,8 +98,23 @@ public final class Server {
     /// Scripting: EVAL's script cache and FUNCTION's libraries (each with its own interpreter, created on first
     /// use), the script running now, whether it has run past busy-reply-threshold, and whether the memory limit
     /// was exceeded when it started.
-    lazy var scriptCache = ScriptCache(server: self)
-    lazy var functionLibraries = FunctionLibraries(server: self)
+    var scriptCache: ScriptCache {
+        if let existingScriptCache { return existingScriptCache }
+        let cache = ScriptCache(server: self)
+        existingScriptCache = cache
+        return cache
+    }
+    var functionLibraries: FunctionLibraries {
+        if let existingFunctionLibraries { return existingFunctionLibraries }
+        let libraries = FunctionLibraries(server: self)
+        existingFunctionLibraries = libraries
+        return libraries
+    }
+    /// The script cache and the function libraries once something used them. INFO, SAVE and replication read these,
+    /// so that reporting on an interpreter never creates one (each is about 70 KB; creating both inside the first
+    /// INFO made it look as if that much memory came with whatever the caller measured next).
+    private(set) var existingScriptCache: ScriptCache?
+    private(set) var existingFunctionLibraries: FunctionLibraries?
     var runningScript: ScriptRun?
     /// The client whose script is running (the transport leaves its connection alone meanwhile).
     public var scriptCaller: Client? { runningScript?.caller }

@@ -162,8 +162,10 @@ enum InfoCommands {
         for client in s.clients.values {
             if client.isReplica { replicasMemory += client.out.capacity + 1024 } else { clientsMemory += client.out.capacity + 1024 }
         }
-        let scripts = s.scriptCache, functions = s.functionLibraries
-        let evalVM = scripts.engine.memoryUsed, functionsVM = functions.engine.memoryUsed
+        // Interpreters that were never created report 0 rather than being created here.
+        let scripts = s.existingScriptCache, functions = s.existingFunctionLibraries
+        let evalVM = scripts?.engine.memoryUsed ?? 0, functionsVM = functions?.engine.memoryUsed ?? 0
+        let scriptBytes = scripts?.bodyBytes ?? 0, functionBytes = functions?.codeBytes ?? 0
         return [
             "# Memory",
             "used_memory:\(m.used)",
@@ -185,16 +187,16 @@ enum InfoCommands {
             "used_memory_lua:\(evalVM)",
             "used_memory_vm_eval:\(evalVM)",
             "used_memory_lua_human:\(bytesToHuman(evalVM))",
-            "used_memory_scripts_eval:\(scripts.bodyBytes)",
-            "number_of_cached_scripts:\(scripts.scripts.count)",
-            "number_of_functions:\(functions.functions.count)",
-            "number_of_libraries:\(functions.libraries.count)",
+            "used_memory_scripts_eval:\(scriptBytes)",
+            "number_of_cached_scripts:\(scripts?.scripts.count ?? 0)",
+            "number_of_functions:\(functions?.functions.count ?? 0)",
+            "number_of_libraries:\(functions?.libraries.count ?? 0)",
             "used_memory_vm_functions:\(functionsVM)",
             "used_memory_vm_total:\(evalVM + functionsVM)",
             "used_memory_vm_total_human:\(bytesToHuman(evalVM + functionsVM))",
-            "used_memory_functions:\(functions.codeBytes)",
-            "used_memory_scripts:\(scripts.bodyBytes + functions.codeBytes)",
-            "used_memory_scripts_human:\(bytesToHuman(scripts.bodyBytes + functions.codeBytes))",
+            "used_memory_functions:\(functionBytes)",
+            "used_memory_scripts:\(scriptBytes + functionBytes)",
+            "used_memory_scripts_human:\(bytesToHuman(scriptBytes + functionBytes))",
             "maxmemory:\(maxmemory)",
             "maxmemory_human:\(bytesToHuman(maxmemory))",
             "maxmemory_policy:\(s.config.get("maxmemory-policy") ?? "noeviction")",

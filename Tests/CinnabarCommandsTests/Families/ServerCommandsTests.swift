@@ -145,6 +145,22 @@ struct ServerCommandsTests {
         #expect(h3.callRaw("INFO", "cluster") == "=34\r\ntxt:# Cluster\r\ncluster_enabled:0\r\n\r\n")
     }
 
+    @Test("INFO memory reports the Lua interpreters without creating them; SAVE does not create them either")
+    func infoMemoryInterpreters() {
+        let h = Harness()
+        for _ in 0..<2 {
+            let info = h.callRaw("INFO", "memory")
+            #expect(info.contains("\r\nused_memory_vm_eval:0\r\n"))
+            #expect(info.contains("\r\nused_memory_vm_functions:0\r\n"))
+            #expect(info.contains("\r\nnumber_of_cached_scripts:0\r\n"))
+        }
+        #expect(h.callRaw("EVAL", "return 1", "0") == int(1))
+        let info = h.callRaw("INFO", "memory")
+        #expect(!info.contains("\r\nused_memory_vm_eval:0\r\n"))
+        #expect(info.contains("\r\nused_memory_vm_functions:0\r\n"))
+        #expect(info.contains("\r\nnumber_of_cached_scripts:1\r\n"))
+    }
+
     @Test("INFO commandstats and errorstats count calls, rejections and failures")
     func stats() {
         let h = Harness()
