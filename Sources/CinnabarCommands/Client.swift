@@ -91,6 +91,8 @@ public final class Client {
     public var lastCommand: String { lastCommandSpec?.fullName ?? "NULL" }
     /// Bytes waiting in the query buffer (CLIENT LIST qbuf), maintained by the transport.
     public var queryBufferLength = 0
+    /// Bytes allocated for the query buffer (CLIENT LIST rbs, qbuf-free), maintained by the transport.
+    public var queryBufferCapacity = 16 * 1024
     /// Set by the transport: closes the connection (CLIENT KILL, timeouts, SHUTDOWN).
     public var closeConnection: (() -> Void)?
     /// Set by the transport for MONITOR: writes a line to this client and flushes.

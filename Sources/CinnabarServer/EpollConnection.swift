@@ -51,6 +51,9 @@ final class EpollConnection {
         guard !closed, !closeWhenDrained else { return }
         var count = 0
         var failure: Int32 = 0
+        // Move a partial request to the front rather than grow the buffer for the next read (as Redis trims its
+        // query buffer): a client pipelining many large commands otherwise kept a buffer of up to 256 KB.
+        if pending.writableBytes < 16 * 1024 && pending.readerIndex > 0 { pending.discardReadBytes() }
         pending.writeWithUnsafeMutableBytes(minimumWritableBytes: 16 * 1024) { space in
             count = read(fd, space.baseAddress, space.count)
             if count < 0 { failure = errno }

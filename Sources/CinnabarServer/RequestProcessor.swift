@@ -85,6 +85,7 @@ struct RequestProcessor {
             pending.discardReadBytes()
         }
         client.queryBufferLength = pending.readableBytes
+        client.queryBufferCapacity = pending.capacity
         if let message = protocolError {
             server.replyError(CommandError("ERR " + message), client: client)
             server.logger.info("Protocol error (\(message)) from client: \(client.address)")

@@ -24,6 +24,23 @@ struct ServerIntegrationTests {
         #expect(replies == String(repeating: "+OK\r\n", count: 1000) + "$3\r\n999\r\n")
     }
 
+    @Test("Pipelined large commands leave a read buffer of about one command, not the whole batch (epoll)")
+    func readBufferStaysSmall() throws {
+        let s = try RunningServer(transport: "epoll")
+        let c = try s.client()
+        // 50 RPUSH commands of 1 000 ten-byte elements (about 850 KB) in one write, read 16 KB at a time.
+        var batch: [UInt8] = []
+        for i in 0..<50 { batch += TestClient.encode(["RPUSH", "big"] + (0..<1000).map { "e\(100_000_000 + i * 1000 + $0)" }) }
+        c.send(batch)
+        let replies = try c.readReplies(50)
+        #expect(replies.hasSuffix(":50000\r\n"))
+        let info = try c.call("CLIENT", "INFO")
+        let rbs = info.split(separator: " ").first { $0.hasPrefix("rbs=") }.flatMap { Int($0.dropFirst(4)) }
+        // One 17 KB command plus the 16 KB read: the buffer never needs more than 64 KB.
+        #expect(rbs != nil && rbs! <= 64 * 1024, "\(info)")
+        #expect(try c.call("LLEN", "big") == ":50000\r\n")
+    }
+
     @Test("Inline commands work like telnet input", arguments: transports)
     func inline(transport: String) throws {
         let s = try RunningServer(transport: transport)

@@ -98,14 +98,15 @@ enum ClientCommands {
         let nowSeconds = server.keyspace.clock.readMilliseconds() / 1000
         let name = String(decoding: client.name, as: UTF8.self)
         let qbuf = client.queryBufferLength
+        let rbs = client.queryBufferCapacity
         let obl = client.out.readableBytes
         return "id=\(client.id) addr=\(client.address) laddr=\(client.localAddress) fd=\(client.fd) name=\(name)"
             + " age=\(nowSeconds - client.createdAt / 1000) idle=\(nowSeconds - client.lastInteraction / 1000)"
             + " flags=\(client.flagString) db=\(client.databaseIndex) sub=\(client.pubsubChannels.count)"
             + " psub=\(client.pubsubPatterns.count) ssub=\(client.pubsubShardChannels.count)"
             + " multi=\(client.multiState.map { String($0.commands.count) } ?? "-1")"
-            + " qbuf=\(qbuf) qbuf-free=\(qbuf > 0 ? 16384 : 0) argv-mem=0 multi-mem=0 rbs=16384 rbp=\(obl)"
-            + " obl=\(obl) oll=0 omem=\(client.unsentBytes) tot-mem=\(16384 + 1024 + qbuf) events=r cmd=\(client.lastCommand)"
+            + " qbuf=\(qbuf) qbuf-free=\(max(0, rbs - qbuf)) argv-mem=0 multi-mem=0 rbs=\(rbs) rbp=\(rbs)"
+            + " obl=\(obl) oll=0 omem=\(client.unsentBytes) tot-mem=\(rbs + 1024 + qbuf) events=r cmd=\(client.lastCommand)"
             + " user=\(client.user) redir=\(client.trackingFlags.contains(.on) ? client.trackingRedirection : -1) resp=\(client.protocolVersion)"
             + " lib-name=\(String(decoding: client.libraryName, as: UTF8.self))"
             + " lib-ver=\(String(decoding: client.libraryVersion, as: UTF8.self))"
