@@ -37,6 +37,9 @@ final class FieldDeadlines {
         return true
     }
 
+    /// The earliest deadline (RDB's minimum expire), without touching the heap.
+    var minimum: Int64? { byField.values.min() }
+
     /// The earliest live deadline and its field, dropping stale heap entries on the way.
     func earliest() -> (at: Int64, field: Bytes)? {
         while let top = heap.first {

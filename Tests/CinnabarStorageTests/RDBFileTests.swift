@@ -208,12 +208,12 @@ struct RDBFileTests {
         }
         // Header checks.
         var version = data
-        version.replaceSubrange(5..<9, with: Array("0012".utf8))
+        version.replaceSubrange(5..<9, with: Array("0013".utf8))
         do {
             _ = try RDBFile.load(version, into: RDBFileTests.makeKeyspace(), limits: RDBFileTests.limits, now: 0)
-            Issue.record("version 12 accepted")
+            Issue.record("version 13 accepted")
         } catch {
-            #expect(error.message == "Can't handle RDB format version 12")
+            #expect(error.message == "Can't handle RDB format version 13")
         }
         do {
             _ = try RDBFile.load(Array("RODIS0011".utf8), into: RDBFileTests.makeKeyspace(), limits: RDBFileTests.limits, now: 0)

@@ -389,3 +389,113 @@ def test_dump_loads_in_redis(workdir):
     assert snapshot(ref.r) == expected
     # DEBUG DIGEST is not compared across servers: Redis 7.0 hashes zset scores
     # as %.17g text, 7.2 (and Cinnabar) in their shortest form.
+
+
+# --------------------------------------------------------------------------
+# hash-field deadlines (Redis 7.4's RDB_TYPE_HASH_METADATA and _LISTPACK_EX)
+# --------------------------------------------------------------------------
+
+def _field_deadlines(r, key, fields):
+    return r.execute_command("HPEXPIRETIME", key, "FIELDS", len(fields), *fields)
+
+
+def _volatile_hashes(r):
+    """A small (listpack) and a big (hashtable) hash, each with fields that have deadlines and fields that do not."""
+    later = int(time.time() * 1000) + 3_600_000
+    r.execute_command("HSET", "small", "a", "1", "b", "2", "c", "3")
+    r.execute_command("HPEXPIREAT", "small", later, "FIELDS", 2, "a", "c")
+    r.execute_command("HSET", "big", *[x for i in range(600) for x in ("f%d" % i, "v%d" % i)])
+    r.execute_command("HPEXPIREAT", "big", later + 5, "FIELDS", 2, "f1", "f599")
+    r.execute_command("HPEXPIREAT", "big", later + 10**9, "FIELDS", 1, "f300")
+    return {"small": ([b"a", b"b", b"c"], [later, -1, later]),
+            "big": ([b"f1", b"f2", b"f300", b"f599"], [later + 5, -1, later + 10**9, later + 5])}
+
+
+@pytest.mark.redis74
+def test_hash_field_deadlines_survive_save_restart_reload_and_dump(workdir):
+    s = start(workdir)
+    expected = _volatile_hashes(s.r)
+    d = digest(s.r)
+    assert s.r.execute_command("SAVE") == b"OK"
+    s.stop()
+    t = start(workdir)
+    for key, (fields, deadlines) in expected.items():
+        assert _field_deadlines(t.r, key, fields) == deadlines
+    assert t.r.execute_command("HLEN", "big") == 600
+    assert digest(t.r) == d
+    assert t.r.execute_command("DEBUG", "RELOAD") == b"OK"
+    for key, (fields, deadlines) in expected.items():
+        assert _field_deadlines(t.r, key, fields) == deadlines
+        payload = t.r.execute_command("DUMP", key)
+        assert payload[0] == 24  # RDB_TYPE_HASH_METADATA
+        assert int.from_bytes(payload[-10:-8], "little") == 12  # Redis 7.4's RDB version
+        assert t.r.execute_command("RESTORE", key + "-copy", 0, payload) == b"OK"
+        assert _field_deadlines(t.r, key + "-copy", fields) == deadlines
+    # The deadlines still expire fields after the round trips.
+    assert t.r.execute_command("HPEXPIRE", "small-copy", 1, "FIELDS", 1, "b") == [1]
+    time.sleep(0.05)
+    assert t.r.execute_command("HGETALL", "small-copy") in ([b"a", b"1", b"c", b"3"], [b"c", b"3", b"a", b"1"])
+
+
+def _listpack(entries):
+    """A listpack of strings (bytes) and integers, as Redis encodes them."""
+    body = b""
+    for e in entries:
+        if isinstance(e, int):
+            enc = b"\xf4" + e.to_bytes(8, "little", signed=True)
+        else:
+            assert len(e) < 64
+            enc = bytes([0x80 | len(e)]) + e
+        assert len(enc) < 128
+        body += enc + bytes([len(enc)])
+    total = 6 + len(body) + 1
+    return total.to_bytes(4, "little") + len(entries).to_bytes(2, "little") + body + b"\xff"
+
+
+def _rdb_string(b):
+    assert len(b) < 16384
+    return (bytes([len(b)]) if len(b) < 64 else bytes([0x40 | len(b) >> 8, len(b) & 0xFF])) + b
+
+
+def _payload(body, version=12):
+    body = body + version.to_bytes(2, "little")
+    return body + crc64(body).to_bytes(8, "little")
+
+
+@pytest.mark.redis74
+def test_redis74_listpack_ex_and_metadata_payloads_restore(workdir):
+    s = start(workdir)
+    later = int(time.time() * 1000) + 3_600_000
+    # RDB_TYPE_HASH_LISTPACK_EX: the minimum deadline, then (field, value, deadline or 0) triples in a listpack.
+    lpex = bytes([25]) + later.to_bytes(8, "little") + _rdb_string(
+        _listpack([b"a", b"1", later, b"b", b"2", 0, b"c", b"3", later + 7]))
+    assert s.r.execute_command("RESTORE", "lp", 0, _payload(lpex)) == b"OK"
+    assert _field_deadlines(s.r, "lp", [b"a", b"b", b"c"]) == [later, -1, later + 7]
+    assert s.r.execute_command("HGET", "lp", "b") == b"2"
+    # RDB_TYPE_HASH_METADATA: the minimum, the count, then [TTL relative to the minimum + 1, or 0][field][value].
+    meta = bytes([24]) + later.to_bytes(8, "little") + bytes([2]) + bytes([1]) + _rdb_string(b"x") + \
+        _rdb_string(b"10") + bytes([0]) + _rdb_string(b"y") + _rdb_string(b"20")
+    assert s.r.execute_command("RESTORE", "meta", 0, _payload(meta)) == b"OK"
+    assert _field_deadlines(s.r, "meta", [b"x", b"y"]) == [later, -1]
+    # A payload from a newer RDB version than 12 is refused.
+    with pytest.raises(redis.ResponseError, match="DUMP payload version or checksum are wrong"):
+        s.r.execute_command("RESTORE", "newer", 0, _payload(meta, version=13))
+
+
+@pytest.mark.redis74
+def test_hash_field_deadlines_survive_aof_rewrite(workdir):
+    s = start(workdir, extra=("--appendonly", "yes"))
+    expected = _volatile_hashes(s.r)
+    s.r.execute_command("BGREWRITEAOF")
+    deadline = time.monotonic() + 30
+    while True:
+        state = info(s.r)
+        if state["aof_rewrite_in_progress"] == 0 and state["aof_rewrite_scheduled"] == 0:
+            break
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    # The rewrite's RDB base holds the deadlines; nothing after it in the incremental file restates them.
+    s.stop()
+    t = start(workdir, extra=("--appendonly", "yes"))
+    for key, (fields, deadlines) in expected.items():
+        assert _field_deadlines(t.r, key, fields) == deadlines

@@ -115,7 +115,9 @@ public enum RDBFile {
         guard let version = Int(String(decoding: data[5..<9], as: UTF8.self)), version >= 1 else {
             throw RDBLoadError("Wrong signature trying to load DB from file")
         }
-        guard version <= Int(rdbVersion) else { throw RDBLoadError("Can't handle RDB format version \(version)") }
+        guard version <= Int(rdbVersionFieldDeadlines) else {
+            throw RDBLoadError("Can't handle RDB format version \(version)")
+        }
         summary.version = version
         var r = RDBReader(data)
         r.position = 9

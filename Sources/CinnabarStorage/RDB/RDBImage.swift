@@ -10,7 +10,8 @@ extension Keyspace {
     /// The header names the lowest RDB version that can hold the image: Cinnabar writes strings, lists, sets,
     /// sorted sets and hashes in their plain forms and function libraries with FUNCTION2, all of which RDB 10
     /// (Redis 7.0) defines, so the image says 10 and Redis 7.0 replicas load it as well as Redis 7.2 ones (7.0
-    /// refuses version 11 outright). A type RDB 10 lacks makes it say `rdbVersion`.
+    /// refuses version 11 outright). A type RDB 10 lacks makes it say `rdbVersion`, and a hash with field deadlines
+    /// (RDB_TYPE_HASH_METADATA) 12.
     public func rdbImage(aux: [(String, String)], functionLibraries: [[UInt8]], compress: Bool,
                          checksum: Bool) -> [UInt8] {
         var writer = RDBWriter()
@@ -19,9 +20,11 @@ extension Keyspace {
         var version: UInt16 = 10
         for db in databases where db.keys.count > 0 {
             for i in 0..<db.keys.count {
-                switch db.keys.entry(i).pointee.value.type {
-                case .string, .list, .set, .zset, .hash: break
-                default: version = rdbVersion
+                let value = db.keys.entry(i).pointee.value
+                switch value.type {
+                case .string, .list, .set, .zset: break
+                case .hash: if value.needsFieldDeadlineRDB { version = rdbVersionFieldDeadlines }
+                default: version = max(version, rdbVersion)
                 }
             }
         }

@@ -13,10 +13,29 @@ public enum RDBType: UInt8, Sendable {
     /// Streams: Redis 5-6 (15), Redis 7.0 (19: first ID, max-deleted ID, entries-added, entries-read) and Redis 7.2
     /// (21: consumers' active time), which is what Cinnabar writes.
     case streamListpacks = 15, streamListpacks2 = 19, streamListpacks3 = 21
+    /// Hashes with field deadlines (Redis 7.4): [minimum deadline] then [TTL][field][value] per field, the TTL 0 for
+    /// none, else deadline - minimum + 1 (24; 22 was 7.4's release candidates, absolute deadlines and no minimum);
+    /// and a listpack of (field, value, deadline or 0) triples after the minimum (25; 23 without the minimum).
+    /// Cinnabar writes 24 for a hash while one of its fields has a deadline.
+    case hashMetadataPreGA = 22, hashListpackExPreGA = 23, hashMetadata = 24, hashListpackEx = 25
 }
+
+/// The latest field deadline Redis 7.4 accepts in an RDB file (EB_EXPIRE_TIME_MAX, 2^48 - 1 ms).
+let rdbMaxFieldDeadline: Int64 = (1 << 48) - 1
 
 /// The RDB version Redis 7.2 writes (DUMP payload footers carry it).
 public let rdbVersion: UInt16 = 11
+
+/// Redis 7.4's RDB version: what a DUMP payload of a hash with field deadlines says (Redis 7.2 would refuse the
+/// type anyway), and the highest version Cinnabar reads (7.4 added only the hash types 22-25, which it reads).
+public let rdbVersionFieldDeadlines: UInt16 = 12
+
+extension Value {
+    /// Whether the value needs RDB 12: a hash with a field deadline.
+    var needsFieldDeadlineRDB: Bool {
+        type == .hash && unsafeDowncast(collection, to: HashValue.self).hasFieldDeadlines
+    }
+}
 
 public struct RDBFormatError: Error, Sendable {}
 
@@ -125,6 +144,18 @@ public struct RDBWriter {
             stream(unsafeDowncast(v.collection, to: StreamValue.self))
         case .hash:
             let h = unsafeDowncast(v.collection, to: HashValue.self)
+            if let deadlines = h.deadlines, let minimum = deadlines.minimum {
+                // rdbSaveObject's RDB_TYPE_HASH_METADATA: TTLs relative to the earliest deadline, so they stay short.
+                byte(RDBType.hashMetadata.rawValue)
+                millisecondTime(minimum)
+                length(h.count)
+                h.forEach { f, val in
+                    length(deadlines.deadline(f).map { UInt64($0 - minimum + 1) } ?? 0)
+                    string(f)
+                    string(val)
+                }
+                return
+            }
             byte(RDBType.hash.rawValue)
             length(h.count)
             h.forEach { f, val in
@@ -338,6 +369,35 @@ public struct RDBReader {
                 _ = m.withUnsafeBytes { z.add($0, score: s, options: [], limits: limits.zset) }
             }
             return Value(object: z, type: .zset)
+        case .hashMetadata, .hashMetadataPreGA:
+            let minimum = type == .hashMetadata ? try millisecondTime() : 1
+            let n = try length()
+            guard n > 0, n <= data.count - position else { throw RDBFormatError() }
+            var entries: [[UInt8]] = []
+            var deadlines: [Int64] = []
+            for _ in 0..<n {
+                let ttl = try length64()
+                guard ttl <= UInt64(rdbMaxFieldDeadline) else { throw RDBFormatError() }
+                deadlines.append(ttl == 0 ? 0 : Int64(ttl) + minimum - 1)
+                entries.append(try string())
+                entries.append(try string())
+            }
+            return try makeHash(entries, deadlines: deadlines, limits.hash)
+        case .hashListpackEx, .hashListpackExPreGA:
+            if type == .hashListpackEx { _ = try millisecondTime() }
+            let triples = try RDBReader.listpackEntries(try string())
+            guard !triples.isEmpty, triples.count % 3 == 0 else { throw RDBFormatError() }
+            var entries: [[UInt8]] = []
+            var deadlines: [Int64] = []
+            var i = 0
+            while i < triples.count {
+                entries.append(triples[i])
+                entries.append(triples[i + 1])
+                guard let at = triples[i + 2].withUnsafeBytes({ parseInt64($0) }) else { throw RDBFormatError() }
+                deadlines.append(at)
+                i += 3
+            }
+            return try makeHash(entries, deadlines: deadlines, limits.hash)
         case .hash, .hashListpack, .hashZiplist:
             var entries: [[UInt8]] = []
             if type == .hash {
@@ -350,22 +410,34 @@ public struct RDBReader {
             } else {
                 entries = try RDBReader.listpackEntries(try string())
             }
-            guard !entries.isEmpty, entries.count % 2 == 0 else { throw RDBFormatError() }
-            let h = HashValue()
-            let longest = entries.reduce(0) { max($0, $1.count) }
-            let total = entries.reduce(0) { $0 + $1.count }
-            h.prepareForWrite(pairs: entries.count / 2, longest: longest, totalBytes: total, limits: limits.hash)
-            var i = 0
-            while i < entries.count {
-                entries[i].withUnsafeBytes { f in
-                    entries[i + 1].withUnsafeBytes { v in _ = h.set(f, v, limits: limits.hash) }
-                }
-                i += 2
-            }
-            return Value(object: h, type: .hash)
+            return try makeHash(entries, deadlines: nil, limits.hash)
         case .streamListpacks, .streamListpacks2, .streamListpacks3:
             return Value(object: try stream(type: type), type: .stream)
         }
+    }
+
+    /// A hash of field, value pairs; `deadlines` (one per pair, 0 for none) gives fields their deadlines.
+    func makeHash(_ entries: [[UInt8]], deadlines: [Int64]?, _ limits: HashLimits) throws(RDBFormatError) -> Value {
+        guard !entries.isEmpty, entries.count % 2 == 0 else { throw RDBFormatError() }
+        let h = HashValue()
+        let longest = entries.reduce(0) { max($0, $1.count) }
+        let total = entries.reduce(0) { $0 + $1.count }
+        h.prepareForWrite(pairs: entries.count / 2, longest: longest, totalBytes: total, limits: limits)
+        var i = 0
+        while i < entries.count {
+            entries[i].withUnsafeBytes { f in
+                entries[i + 1].withUnsafeBytes { v in _ = h.set(f, v, limits: limits) }
+            }
+            if let deadlines, deadlines[i / 2] != 0 {
+                let at = deadlines[i / 2]
+                guard at > 0, at <= rdbMaxFieldDeadline else { throw RDBFormatError() }
+                entries[i].withUnsafeBytes { h.setFieldDeadline($0, at: at) }
+            }
+            i += 2
+        }
+        // A field listed twice (corrupt data) would leave fewer fields than pairs.
+        guard h.count == entries.count / 2 else { throw RDBFormatError() }
+        return Value(object: h, type: .hash)
     }
 
     func makeList(_ items: [[UInt8]], _ limits: ListLimits) -> Value {
@@ -530,7 +602,8 @@ public func dumpPayload(_ v: Value) -> [UInt8] {
     var w = RDBWriter()
     w.value(v)
     var bytes = w.bytes
-    withUnsafeBytes(of: rdbVersion.littleEndian) { bytes.append(contentsOf: $0) }
+    let version = v.needsFieldDeadlineRDB ? rdbVersionFieldDeadlines : rdbVersion
+    withUnsafeBytes(of: version.littleEndian) { bytes.append(contentsOf: $0) }
     let crc = crc64(0, bytes)
     withUnsafeBytes(of: crc.littleEndian) { bytes.append(contentsOf: $0) }
     return bytes
@@ -540,7 +613,7 @@ public func dumpPayload(_ v: Value) -> [UInt8] {
 public func verifyDumpPayload(_ p: UnsafeRawBufferPointer) -> Bool {
     guard p.count >= 10 else { return false }
     let version = UInt16(p[p.count - 10]) | UInt16(p[p.count - 9]) << 8
-    guard version <= rdbVersion else { return false }
+    guard version <= rdbVersionFieldDeadlines else { return false }
     var stored: UInt64 = 0
     for i in 0..<8 { stored |= UInt64(p[p.count - 8 + i]) << (8 * UInt64(i)) }
     return crc64(0, UnsafeRawBufferPointer(rebasing: p[0..<(p.count - 8)])) == stored
