@@ -499,3 +499,18 @@ def test_hash_field_deadlines_survive_aof_rewrite(workdir):
     t = start(workdir, extra=("--appendonly", "yes"))
     for key, (fields, deadlines) in expected.items():
         assert _field_deadlines(t.r, key, fields) == deadlines
+
+
+# DUMP of a listpackex hash from redis-server 7.4.1 (`HSET small a 1 b 2 c 3`, `HPEXPIREAT small 4102444800000
+# FIELDS 2 a c`): type 25, the minimum deadline, and the listpack LZF-compressed.
+REDIS_741_LISTPACKEX_DUMP = bytes.fromhex(
+    "1900d8c32cbb030000c3252c112c00000009008163020301f400d8c32cbb03200f0381610201e0030e06620202010001ff0c000001693b"
+    "4ab0763f")
+
+
+@pytest.mark.redis74
+def test_redis741_listpackex_dump_restores(workdir):
+    s = start(workdir)
+    assert s.r.execute_command("RESTORE", "small", 0, REDIS_741_LISTPACKEX_DUMP) == b"OK"
+    assert _field_deadlines(s.r, "small", [b"a", b"b", b"c"]) == [4102444800000, -1, 4102444800000]
+    assert sorted(s.r.execute_command("HGETALL", "small")) == [b"1", b"2", b"3", b"a", b"b", b"c"]
