@@ -111,6 +111,11 @@ extension Server {
             self.notify(.expired, "expired", key, db: db.id)
             if self.trackingHooked { self.trackingInvalidateKey(key, modifier: nil, bcast: true) }
         } : nil
+        let notifyFields = !flags.isDisjoint(with: [.hash, .generic]) && flags.hasChannel
+        keyspace.state.onHashFieldsExpired = notifyFields ? { [unowned self] db, key, deleted in
+            self.notify(.hash, "hexpired", key, db: db.id)
+            if deleted { self.notify(.generic, "del", key, db: db.id) }
+        } : nil
         keyspace.state.onKeyAdded = notifyNew ? { [unowned self] db, key in self.notify(.newKey, "new", key, db: db.id) } : nil
         let notifyMiss = flags.contains(.keyMiss) && flags.hasChannel
         keyspace.state.onKeyMiss = notifyMiss ? { [unowned self] db, key in self.notify(.keyMiss, "keymiss", key, db: db.id) } : nil

@@ -77,9 +77,11 @@ extension Database {
                 if n > 0 {
                     if hash.count == 0 {
                         delete(k)
+                        keyspace.onHashFieldsExpired?(self, k, true)
                         return true
                     }
                     modified(k)
+                    keyspace.onHashFieldsExpired?(self, k, false)
                 }
                 return !hash.hasFieldDeadlines
             }

@@ -86,6 +86,9 @@ public final class KeyspaceState {
     public var onKeyAdded: ((Database, UnsafeRawBufferPointer) -> Void)?
     /// Called after a key was deleted because it expired.
     public var onKeyExpired: ((Database, UnsafeRawBufferPointer) -> Void)?
+    /// Called after active expiry deleted fields of a hash (keyspace event "hexpired"); the flag says whether the
+    /// hash went with its last field ("del").
+    public var onHashFieldsExpired: ((Database, UnsafeRawBufferPointer, Bool) -> Void)?
     /// Called when a key was deleted because it expired, while commands are propagated (AOF): the command layer
     /// records a DEL of the key (Redis's propagateDeletion).
     public var propagateExpired: ((Database, UnsafeRawBufferPointer) -> Void)?

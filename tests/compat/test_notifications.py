@@ -482,3 +482,37 @@ def test_resp3_subscriber_gets_pushes(r, notify, raw_conn):
     assert c.request(b"SET k v\r\n", n=2) == (
         b"+OK\r\n>4\r\n$8\r\npmessage\r\n$16\r\n__keyspace@0__:*\r\n"
         b"$16\r\n__keyspace@0__:k\r\n$3\r\nset\r\n")
+
+
+@pytest.mark.redis74
+def test_hash_field_expiration_events(r, ev):
+    r("HSET", "h", "a", "1", "b", "2", "c", "3")
+    assert r("HEXPIRE", "h", "100", "FIELDS", "2", "a", "nofield") == [1, -2]
+    assert r("HEXPIRE", "h", "100", "NX", "FIELDS", "1", "a") == [0]  # nothing changed: no event
+    assert r("HPERSIST", "h", "FIELDS", "1", "a") == [1]
+    assert r("HPERSIST", "h", "FIELDS", "1", "a") == [-1]  # no event
+    assert r("HEXPIRE", "h", "0", "FIELDS", "1", "a") == [2]  # a deadline in the past deletes the field
+    assert ev.events() == [("hset", "h"), ("hexpire", "h"), ("hpersist", "h"), ("hdel", "h")]
+    # Lazy expiry: a read of the hash deletes the due field.
+    r("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+    try:
+        r("HPEXPIRE", "h", "20", "FIELDS", "1", "b")
+        assert ev.events() == [("hexpire", "h")]
+        time.sleep(0.05)
+        assert r("HGET", "h", "b") is None
+        assert ev.events() == [("hexpired", "h")]
+    finally:
+        r("DEBUG", "SET-ACTIVE-EXPIRE", "1")
+    # Active expiry of the last field deletes the key.
+    r("HPEXPIRE", "h", "20", "FIELDS", "1", "c")
+    assert ev.events() == [("hexpire", "h")]
+    got = []
+    deadline = time.monotonic() + 2
+    while len(got) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        got += ev.events()
+    assert got == [("hexpired", "h"), ("del", "h")]
+    # Deleting the last field with a past deadline: hdel, then del.
+    r("HSET", "g", "x", "1")
+    r("HEXPIRE", "g", "0", "FIELDS", "1", "x")
+    assert ev.events() == [("hset", "g"), ("hdel", "g"), ("del", "g")]

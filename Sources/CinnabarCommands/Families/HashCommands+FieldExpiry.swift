@@ -63,8 +63,10 @@ extension HashCommands {
         // Lazy expiry is not the command's change: the fields' absolute deadlines are in the AOF already, so a
         // replay expires them the same way.
         c.server.noteExpiryChange()
+        c.notify(.hash, "hexpired", key)
         if hash.count == 0 {
             c.db.delete(key)
+            c.notify(.generic, "del", key)
             return false
         }
         c.db.modified(key)
@@ -170,11 +172,15 @@ extension HashCommands {
             c.propagateAs(["HPEXPIREAT", .original(1), .integer(when)] + (3..<c.args.count).map { .original($0) })
         }
         c.keyspace.stats.expiredFields += deleted
+        // hashTypeSetExDone: one event, hdel when a past deadline deleted a field, else hexpire.
         if hash.count == 0 {
             c.db.delete(key)
+            c.notify(.hash, "hdel", key)
+            c.notify(.generic, "del", key)
         } else {
             c.db.modified(key)
             if hash.hasFieldDeadlines { c.db.volatileHashes.insert(Bytes(key)) }
+            c.notify(.hash, deleted > 0 ? "hdel" : "hexpire", key)
         }
         c.keyspace.dirty &+= updated + deleted - 1
     }
@@ -221,6 +227,9 @@ extension HashCommands {
                 c.integer(-1)
             }
         }
-        if changed { c.db.modified(key) }
+        if changed {
+            c.db.modified(key)
+            c.notify(.hash, "hpersist", key)
+        }
     }
 }
