@@ -487,7 +487,7 @@ def test_hset_clears_the_ttl_and_hincrby_keeps_it(r):
 
 
 @redis74
-def test_expired_fields_are_invisible(r, no_active_expire):
+def test_expired_fields_are_invisible(r, server, no_active_expire):
     r("HSET", "h", "a", "1", "b", "2", "c", "3")
     assert r.hpexpire("h", 30, "a", "b") == [1, 1]
     time.sleep(0.1)
@@ -501,8 +501,11 @@ def test_expired_fields_are_invisible(r, no_active_expire):
     r.hpexpire("h", 30, "c")
     time.sleep(0.1)
     assert r("EXISTS", "h") == 1  # nothing touched the hash yet
-    assert r("HLEN", "h") == 0
-    assert r("EXISTS", "h") == 0
+    # Cinnabar deletes a hash's due fields before any hash command sees it (docs/compatibility.md); Redis 7.4's HLEN
+    # may still count a field nobody has read since it expired.
+    if server.is_cinnabar:
+        assert r("HLEN", "h") == 0
+        assert r("EXISTS", "h") == 0
 
 
 @redis74
