@@ -427,7 +427,8 @@ def test_hash_field_deadlines_survive_save_restart_reload_and_dump(workdir):
     for key, (fields, deadlines) in expected.items():
         assert _field_deadlines(t.r, key, fields) == deadlines
         payload = t.r.execute_command("DUMP", key)
-        assert payload[0] == 24  # RDB_TYPE_HASH_METADATA
+        # RDB_TYPE_HASH_METADATA (Cinnabar writes it for every such hash; Redis 7.4 writes a listpackex, 25)
+        assert payload[0] in (24, 25)
         assert int.from_bytes(payload[-10:-8], "little") == 12  # Redis 7.4's RDB version
         assert t.r.execute_command("RESTORE", key + "-copy", 0, payload) == b"OK"
         assert _field_deadlines(t.r, key + "-copy", fields) == deadlines
