@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import resp_cmd
+from conftest import parse_info, resp_cmd
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 NOT_INT = "ERR value is not an integer or out of range"
@@ -530,3 +530,18 @@ def test_field_ttls_survive_copy_and_rename(r):
     assert r("RENAME", "h", "r") == b"OK"
     assert r.httl("r", "a") == [100]
     assert r("DEBUG", "DIGEST-VALUE", "r") == r("DEBUG", "DIGEST-VALUE", "c")
+
+
+@redis74
+def test_info_expired_subkeys_counts_expired_fields(r, no_active_expire):
+    r("CONFIG", "RESETSTAT")
+    r("HSET", "h", "a", "1", "b", "2", "c", "3")
+    assert r.hpexpire("h", 10, "a", "b") == [1, 1]
+    assert r.hexpire("h", 0, "c") == [2]  # deleted by a past deadline: counted too (Redis 7.4)
+    time.sleep(0.05)
+    # Reading each expired field deletes it in Redis 7.4 (Cinnabar deletes both at the first read).
+    assert r("HGET", "h", "a") is None
+    assert r("HGET", "h", "b") is None
+    stats = parse_info(r("INFO", "stats"))
+    assert stats["expired_subkeys"] == "3"
+    assert stats["expired_keys"] == "0"

@@ -272,6 +272,7 @@ enum InfoCommands {
             "rejected_connections:\(st.rejectedConnections)",
             "sync_full:\(s.replication.fullSyncs)", "sync_partial_ok:\(s.replication.partialSyncsAccepted)",
             "sync_partial_err:\(s.replication.partialSyncsRefused)",
+            "expired_subkeys:\(k.expiredFields)",  // Redis 7.4: hash fields deleted by their deadlines
             "expired_keys:\(k.expiredKeys)",
             "expired_stale_perc:\(fixed2(k.expiredStalePercent * 100))",
             "expired_time_cap_reached_count:\(k.expiredTimeCapReachedCount)",
