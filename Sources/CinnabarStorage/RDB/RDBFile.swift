@@ -24,9 +24,11 @@ enum RDBOpcode {
 // MARK: - Writing
 
 extension RDBWriter {
-    /// The magic and version: "REDIS0011".
-    public mutating func fileHeader() {
-        bytes.append(contentsOf: Array("REDIS00\(rdbVersion)".utf8))
+    /// The magic and version: "REDIS0011", or "REDIS0012" when `fieldDeadlines` (a hash with field deadlines will
+    /// be written as RDB_TYPE_HASH_METADATA, which only Redis 7.4 and later read: Redis 7.2 then refuses the file at
+    /// its header rather than in the middle of loading it).
+    public mutating func fileHeader(fieldDeadlines: Bool = false) {
+        bytes.append(contentsOf: Array("REDIS00\(fieldDeadlines ? rdbVersionFieldDeadlines : rdbVersion)".utf8))
     }
 
     /// An aux field (RDB_OPCODE_AUX, key, value).

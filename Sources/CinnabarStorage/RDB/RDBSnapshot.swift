@@ -65,7 +65,8 @@ public final class RDBSnapshot {
         keysTotal = keyspace.totalKeys
         writer.compact = true
         writer.compress = compress
-        writer.fileHeader()
+        // The registry of hashes with field deadlines may hold stale keys: at worst the header says 12 needlessly.
+        writer.fileHeader(fieldDeadlines: keyspace.databases.contains { $0.volatileHashes.count > 0 })
         for (k, v) in aux { writer.aux(k, v) }
         for code in functionLibraries { writer.functionLibrary(code) }
         state.snapshot = self
