@@ -27,9 +27,8 @@ import Darwin
 #endif
 
 /// An entry type of FieldTable: `dataBytes` bytes of data at its start (see FieldData), then the chain link.
-protocol FieldTableEntry {
+protocol FieldTableEntry: ChainLinked {
     static var dataBytes: Int { get }
-    var next: Int32 { get set }
 }
 
 /// A hash's entry: 44 bytes of data and the link.
@@ -393,21 +392,7 @@ final class FieldTable<Entry: FieldTableEntry> {
 
     /// Makes whatever links to entry `index` in its chain link to `target` instead.
     private func replaceLink(to index: Int, hash: UInt64, with target: Int32) {
-        let head = headSlot(UInt32(truncatingIfNeeded: hash))
-        if Int(head.pointee) == index {
-            head.pointee = target
-            return
-        }
-        var i = Int(head.pointee)
-        while true {
-            precondition(i >= 0, "FieldTable chain corrupted")
-            let e = entry(i)
-            if Int(e.pointee.next) == index {
-                e.pointee.next = target
-                return
-            }
-            i = Int(e.pointee.next)
-        }
+        replaceChainLink(head: headSlot(UInt32(truncatingIfNeeded: hash)), to: index, with: target, entry)
     }
 
     private func unlink(_ index: Int, hash: UInt64) {

@@ -15,9 +15,36 @@
 // SPDX-License-Identifier: BSD-3-Clause
 
 /// What KeyTable needs of an entry: its chain link, its key's hash and comparison, and how to end its life.
-public protocol KeyTableSlot {
+/// An entry of a table whose chains are Int32 indexes threaded through a dense array (KeyTable, FieldTable).
+public protocol ChainLinked {
     /// The next entry of the same chain (-1 ends it); only the table writes it.
     var next: Int32 { get set }
+}
+
+/// Makes the link that points at entry `old`, in the chain whose head is `head`, point at `new` (-1 or the
+/// following entry when unlinking). `entry` maps an index to its entry. KeyTable and FieldTable unlink and move
+/// entries with it.
+@inline(__always)
+func replaceChainLink<Entry: ChainLinked>(
+    head: UnsafeMutablePointer<Int32>, to old: Int, with new: Int32, _ entry: (Int) -> UnsafeMutablePointer<Entry>
+) {
+    if Int(head.pointee) == old {
+        head.pointee = new
+        return
+    }
+    var i = Int(head.pointee)
+    while true {
+        precondition(i >= 0, "table chain corrupted")
+        let e = entry(i)
+        if Int(e.pointee.next) == old {
+            e.pointee.next = new
+            return
+        }
+        i = Int(e.pointee.next)
+    }
+}
+
+public protocol KeyTableSlot: ChainLinked {
     /// The low 32 bits of the key's `keyHash`.
     var hash: UInt32 { get }
     /// Whether this entry's key is `key`, whose hash is `hash`.
@@ -210,21 +237,7 @@ public final class KeyTable<Entry: KeyTableSlot> {
 
     /// Makes the link that points at entry `old` point at `new` (-1 or the following entry when unlinking).
     @usableFromInline func replaceLink(to old: Int, with new: Int32, hash: UInt32) {
-        let head = headSlot(hash)
-        if Int(head.pointee) == old {
-            head.pointee = new
-            return
-        }
-        var i = Int(head.pointee)
-        while true {
-            precondition(i >= 0, "KeyTable chain corrupted")
-            let e = entry(i)
-            if Int(e.pointee.next) == old {
-                e.pointee.next = new
-                return
-            }
-            i = Int(e.pointee.next)
-        }
+        replaceChainLink(head: headSlot(hash), to: old, with: new, entry)
     }
 
     @usableFromInline func unlink(_ index: Int, hash: UInt32) {
