@@ -364,9 +364,10 @@ final class FieldTable<Entry: FieldTableEntry> {
     }
 
     /// Removes the entry at `index`. The last entry moves into its place.
-    func remove(at index: Int) {
+    /// `hash` is the field's keyHash when the caller has it (a removal by name), nil to compute it (by index).
+    func remove(at index: Int, hash: UInt64? = nil) {
         let e = entry(index)
-        unlink(index, hash: FieldData.hash(e))
+        unlink(index, hash: hash ?? FieldData.hash(e))
         FieldData.destroy(e)
         let last = count - 1
         if index != last {

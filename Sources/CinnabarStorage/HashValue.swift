@@ -202,8 +202,9 @@ public final class HashValue: EncodedCollection, DigestibleValue {
     public func remove(_ field: UnsafeRawBufferPointer) -> Bool {
         if storage & 2 != 0 { removeFieldDeadline(field) }
         if let table {
-            guard let i = table.find(field) else { return false }
-            table.remove(at: i)
+            let h = keyHash(field)
+            guard let i = table.find(field, hash: h) else { return false }
+            table.remove(at: i, hash: h)
             return true
         }
         guard let o = packed.find(field, stride: 2) else { return false }

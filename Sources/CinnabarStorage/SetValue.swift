@@ -288,8 +288,10 @@ public final class SetValue: EncodedCollection, DigestibleValue {
             packed.remove(at: o, strings: 1)
             return true
         case .hashtable:
-            guard let i = table!.find(m) else { return false }
-            table!.remove(at: i)
+            let t = table!
+            let h = keyHash(m)
+            guard let i = t.find(m, hash: h) else { return false }
+            t.remove(at: i, hash: h)
             return true
         }
     }
